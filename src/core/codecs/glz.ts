@@ -1,0 +1,523 @@
+// SPICE GLZ image decoder (SPICE_IMAGE_TYPE_GLZ_RGB, and the inflated payload of ZLIB_GLZ_RGB),
+// written from spice-gtk's decode-glz.c / decode-glz-tmpl.c and spice-server's glz encoder.
+//
+// GLZ is LZ whose back references may also point into earlier images: a match carries an image
+// distance (0 = this image) and, for another image, the offset of its first pixel in that
+// image. The server and the client keep the same window of recent images; the server says,
+// with every image, how far back its window reaches (win_head_dist).
+//
+// The server only GLZ-compresses RGB16, RGB24, RGB32 and RGBA bitmaps (bitmap_fmt_has_graduality),
+// and only references images of the same type (REF_SEG_IS_VALID), so the dictionary can keep
+// every image as the 32-bit pixels we output: a reference is then a typed-array copy.
+import { checkImageSize, ProtocolError } from '../protocol/errors';
+import type { DecodedImage } from './types';
+import {
+  copyMatch32,
+  copyMatch8,
+  flippedCopy,
+  LZ_MAGIC,
+  LZ_VERSION,
+  LzImageType,
+  MAX_UNITS_PER_BYTE,
+  mergeAlpha,
+  RGB_BYTES_PER_PIXEL,
+  rgb16ToRgb32Table,
+  truncated,
+} from './lz-common';
+
+const WHAT = 'GLZ image';
+const HEADER_SIZE = 33;
+/**
+ * How many images we keep beyond what the server's own window statement allows, as a multiple
+ * of the window: room for images that arrive out of id order (several display channels share
+ * one dictionary but not one socket) while the hard memory bound stays at 2 × window pixels.
+ */
+const MEMORY_FACTOR = 2;
+/** After this many images beyond a missing id, we stop waiting for it (it will never come). */
+const MAX_PENDING = 256;
+/** Ids on the wire keep only 24 bits of their low word (see unwrapId). */
+const ID_MASK = 0xffffff;
+
+/** One image in the window: its pixels in stream order (what references index), not output order. */
+interface WindowImage {
+  readonly seq: number;
+  /** Oldest image this image's window still held (seq − win_head_dist). */
+  readonly head: number;
+  readonly pixels: Uint32Array;
+  readonly hasAlpha: boolean;
+}
+
+interface GlzHeader {
+  type: LzImageType;
+  topDown: boolean;
+  width: number;
+  height: number;
+  idLow: number;
+  headDist: number;
+}
+
+// GLZ header: 33 bytes, big-endian (glz_encode writes encode_32/encode_64, MSB first):
+//   0 magic          u32 0x20205a4c ("  ZL")
+//   4 version        u32 0x00010001
+//   8 type|top_down  u8  LzImageType in bits 0-3, top_down in bit 4
+//   9 width          u32
+//  13 height         u32
+//  17 stride         u32 bytes per source row (width × bytes per pixel for the RGB types)
+//  21 id             u64 image id (high word, low word)
+//  29 win_head_dist  u32 distance from this id back to the oldest image of the server's window
+function parseHeader(data: Uint8Array): GlzHeader {
+  if (data.length < HEADER_SIZE) throw truncated(WHAT);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const magic = view.getUint32(0);
+  if (magic !== LZ_MAGIC) throw new ProtocolError(`${WHAT}: bad magic 0x${magic.toString(16)}`);
+  const version = view.getUint32(4);
+  if (version !== LZ_VERSION) throw new ProtocolError(`${WHAT}: unsupported version 0x${version.toString(16)}`);
+  const typeByte = data[8];
+  const type = typeByte & 0x0f;
+  if (type < LzImageType.RGB16 || type > LzImageType.RGBA) {
+    // Palette types exist in the format but need a palette GLZ_RGB does not carry (spice-gtk
+    // fails them too); XXXA and A8 are never GLZ-compressed.
+    throw new ProtocolError(`${WHAT}: unsupported type ${type}`);
+  }
+  const width = view.getUint32(9);
+  const height = view.getUint32(13);
+  const stride = view.getUint32(17);
+  checkImageSize(WHAT, width, height);
+  if (stride !== width * RGB_BYTES_PER_PIXEL[type]) {
+    throw new ProtocolError(`${WHAT}: stride ${stride} does not match width ${width} for type ${type}`);
+  }
+  return {
+    type: type as LzImageType,
+    topDown: typeByte >>> 4 !== 0,
+    width,
+    height,
+    idLow: view.getUint32(25),
+    headDist: view.getUint32(29),
+  };
+}
+
+/**
+ * The client side of a GLZ dictionary: decodes GLZ_RGB payloads and keeps recent images so
+ * later ones can reference them. One instance per glz_dictionary_id (shared by every display
+ * channel of a session, as the server shares its dictionary).
+ *
+ * Memory: images leave once no future image can reference them — below the oldest image the
+ * server's window still held when it encoded the newest image we have without gaps before it —
+ * and in any case once the kept images exceed 2 × windowSize pixels.
+ *
+ * The pixels of a top-down image are returned without a copy and also kept here as history:
+ * treat DecodedImage.pixels as read-only.
+ */
+export class GlzDictionary {
+  private readonly windowSize: number;
+  private readonly images = new Map<number, WindowImage>();
+  /** Kept seqs in ascending order, from index `first` (evicting from the front is O(1)). */
+  private order: number[] = [];
+  private first = 0;
+  private keptPixels = 0;
+  // Id unwrapping and release tracking; see unwrapId and release.
+  private started = false;
+  private newestSeq = 0;
+  private newestWire = 0;
+  /** Every seq from the first one seen up to this one has arrived. */
+  private contiguous = 0;
+  /** Heads of images that arrived above a gap, by seq. */
+  private readonly pending = new Map<number, number>();
+  /** Images below this seq can no longer be referenced. */
+  private releaseBelow = -Infinity;
+
+  /** windowSize: the GLZ window size in pixels the client announced in MSGC_DISPLAY_INIT (glz_dictionary_window_size). */
+  constructor(windowSize: number) {
+    if (!Number.isInteger(windowSize) || windowSize <= 0) {
+      throw new RangeError(`GLZ window size must be a positive number of pixels, not ${windowSize}`);
+    }
+    this.windowSize = windowSize;
+  }
+
+  /** Images currently kept for reference. */
+  get imageCount(): number {
+    return this.images.size;
+  }
+
+  /** Pixels currently kept for reference (bounded by 2 × windowSize). */
+  get pixelCount(): number {
+    return this.keptPixels;
+  }
+
+  /** Decode one GLZ_RGB payload (after data_size), adding the image to the dictionary so later images may reference it. */
+  decode(data: Uint8Array): DecodedImage {
+    const { type, topDown, width, height, idLow, headDist } = parseHeader(data);
+    const n = width * height;
+    // The server refuses to GLZ-encode an image larger than its window (it falls back to LZ).
+    if (n > this.windowSize) {
+      throw new ProtocolError(`${WHAT}: ${width}x${height} is larger than the ${this.windowSize}-pixel window`);
+    }
+    const end = data.length;
+    const body = end - HEADER_SIZE;
+    const hasAlpha = type === LzImageType.RGBA;
+    if ((hasAlpha ? 2 * n : n) > MAX_UNITS_PER_BYTE * body) {
+      throw new ProtocolError(`${WHAT}: ${body} bytes cannot hold a ${width}x${height} image`);
+    }
+    const seq = this.unwrapId(idLow);
+    const pixels = new Uint32Array(n);
+    let ip: number;
+    if (type === LzImageType.RGB16) {
+      ip = this.rgb16Pass(data, HEADER_SIZE, end, pixels, seq);
+    } else {
+      ip = this.rgb32Pass(data, HEADER_SIZE, end, pixels, seq);
+      if (hasAlpha) {
+        const alpha = new Uint8Array(n);
+        ip = this.alphaPass(data, ip, end, alpha, seq);
+        mergeAlpha(pixels, alpha);
+      }
+    }
+    if (ip !== end) throw new ProtocolError(`${WHAT}: ${end - ip} trailing bytes`);
+
+    this.add({ seq, head: seq - headDist, pixels, hasAlpha }, idLow & ID_MASK);
+    return { width, height, pixels: topDown ? pixels : flippedCopy(pixels, width, height), hasAlpha };
+  }
+
+  /** Forget every image (display RESET / INVAL_ALL_PIXMAPS wait-for semantics are the caller's). */
+  clear(): void {
+    this.images.clear();
+    this.order = [];
+    this.first = 0;
+    this.keptPixels = 0;
+    this.started = false;
+    this.pending.clear();
+    this.releaseBelow = -Infinity;
+  }
+
+  /**
+   * Image ids as a monotonic sequence number. spice-server before 0.14.1 (commit 04e7f512,
+   * 2018) masked the low id word with 0xffffff in encode_64, so its wire ids wrap every 2^24
+   * images while references keep counting distances (spice-gtk breaks there). Working modulo
+   * 2^24 and unwrapping against the newest id seen is right for those servers and for later
+   * ones that send full ids, as long as ids in flight are within 2^23 of each other (a window
+   * holds far fewer images). The high word is ignored for the same reason.
+   */
+  private unwrapId(idLow: number): number {
+    const wire = idLow & ID_MASK;
+    if (!this.started) return wire;
+    return this.newestSeq + (((wire - this.newestWire) << 8) >> 8);
+  }
+
+  private add(image: WindowImage, wire: number): void {
+    const { seq } = image;
+    const old = this.images.get(seq);
+    if (old) {
+      // The same id again: only a server that reset its dictionary without telling us does
+      // this. The newest image is what later references mean.
+      this.keptPixels -= old.pixels.length;
+    } else {
+      const order = this.order;
+      if (order.length === this.first || order[order.length - 1] < seq) {
+        order.push(seq);
+      } else {
+        let lo = this.first;
+        let hi = order.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (order[mid] < seq) lo = mid + 1;
+          else hi = mid;
+        }
+        order.splice(lo, 0, seq);
+      }
+    }
+    this.images.set(seq, image);
+    this.keptPixels += image.pixels.length;
+
+    if (!this.started) {
+      this.started = true;
+      this.newestSeq = seq;
+      this.newestWire = wire;
+      this.contiguous = seq;
+      this.releaseBelow = image.head;
+    } else {
+      if (seq > this.newestSeq) {
+        this.newestSeq = seq;
+        this.newestWire = wire;
+      }
+      if (seq > this.contiguous) this.pending.set(seq, image.head);
+      this.advance();
+    }
+    this.release();
+  }
+
+  /**
+   * Moves `contiguous` over every image that has arrived without a gap before it. Window heads
+   * only move forward with the id, so every image still to come (ids above `contiguous`) has a
+   * head at least that of image `contiguous`: anything older is unreachable. An image arriving
+   * above a gap is not evidence yet: the missing one (from another display channel) may still
+   * reference older images.
+   */
+  private advance(): void {
+    const pending = this.pending;
+    if (pending.size > MAX_PENDING) {
+      // A missing id this far back will not come: continue from the oldest one that did.
+      let oldest = Infinity;
+      for (const seq of pending.keys()) if (seq < oldest) oldest = seq;
+      this.contiguous = oldest - 1;
+    }
+    let head = pending.get(this.contiguous + 1);
+    while (head !== undefined) {
+      pending.delete(++this.contiguous);
+      if (head > this.releaseBelow) this.releaseBelow = head;
+      head = pending.get(this.contiguous + 1);
+    }
+  }
+
+  private release(): void {
+    const order = this.order;
+    const limit = MEMORY_FACTOR * this.windowSize;
+    while (this.first < order.length) {
+      const seq = order[this.first];
+      if (seq >= this.releaseBelow && this.keptPixels <= limit) break;
+      const image = this.images.get(seq);
+      if (image) {
+        this.keptPixels -= image.pixels.length;
+        this.images.delete(seq);
+      }
+      this.first++;
+    }
+    if (this.first > 1024 && this.first * 2 > order.length) {
+      this.order = order.slice(this.first);
+      this.first = 0;
+    }
+  }
+
+  private lookup(seq: number, dist: number): WindowImage {
+    const image = this.images.get(seq - dist);
+    if (!image) throw new ProtocolError(`${WHAT}: reference to image ${dist} back, which is not in the window`);
+    return image;
+  }
+
+  // The passes: the LZ passes plus the GLZ reference encoding and cross-image copies. Each read
+  // is bounds-checked and each iteration consumes input, so decoding always terminates.
+  //
+  // Reference encoding (decode-glz-tmpl.c), after the control byte ctrl >= 32:
+  //   length      ctrl bits 5-7; 7 means "plus bytes up to one that is not 255"
+  //   b1          pixel offset bits 4-11 (bits 0-3 are ctrl bits 0-3)
+  //   b2          bits 6-7: number of image-distance bytes that follow
+  //     ctrl bit 4 clear: b2 bits 0-5 = image distance bits 0-5, the bytes add bits 6.. up
+  //     ctrl bit 4 set:   b2 bits 0-4 = pixel offset bits 12-16, the bytes are the image
+  //                       distance from bit 0; b2 bit 5 = one more byte, pixel offset bits 17-24
+  //   image distance 0: the offset is a distance back in this image, biased by 1
+  //   otherwise:        the offset is from the start of the image that many ids back
+
+  /** Colour pass, 3-byte literals (B, G, R); length bias 0 (GLZ does not subtract 1 first). */
+  private rgb32Pass(src: Uint8Array, ip: number, end: number, out: Uint32Array, seq: number): number {
+    const n = out.length;
+    // Literals as one unaligned u32 load where a fourth byte exists (see lz.ts rgb32Pass).
+    const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    let op = 0;
+    while (op < n) {
+      if (ip >= end) throw truncated(WHAT);
+      const ctrl = src[ip++];
+      if (ctrl < 32) {
+        const stop = op + ctrl + 1;
+        if (stop > n) throw new ProtocolError(`${WHAT}: literal run beyond the image`);
+        const next = ip + 3 * (ctrl + 1);
+        if (next > end) throw truncated(WHAT);
+        if (next < end) {
+          for (const stop4 = stop - 3; op < stop4; op += 4, ip += 12) {
+            out[op] = view.getUint32(ip, true) | 0xff000000;
+            out[op + 1] = view.getUint32(ip + 3, true) | 0xff000000;
+            out[op + 2] = view.getUint32(ip + 6, true) | 0xff000000;
+            out[op + 3] = view.getUint32(ip + 9, true) | 0xff000000;
+          }
+          for (; op < stop; op++, ip += 3) out[op] = view.getUint32(ip, true) | 0xff000000;
+        } else {
+          for (; op < stop; op++, ip += 3) out[op] = 0xff000000 | (src[ip + 2] << 16) | (src[ip + 1] << 8) | src[ip];
+        }
+        continue;
+      }
+      let len = ctrl >>> 5;
+      if (len === 7) {
+        let code: number;
+        do {
+          if (ip >= end) throw truncated(WHAT);
+          code = src[ip++];
+          len += code;
+        } while (code === 255);
+      }
+      if (ip + 2 > end) throw truncated(WHAT);
+      let pixelOfs = (ctrl & 15) | (src[ip++] << 4);
+      const b2 = src[ip++];
+      const distBytes = b2 >>> 6;
+      let imageDist: number;
+      if ((ctrl & 16) === 0) {
+        if (ip + distBytes > end) throw truncated(WHAT);
+        imageDist = b2 & 0x3f;
+        for (let i = 0; i < distBytes; i++) imageDist += src[ip++] << (6 + 8 * i);
+      } else {
+        pixelOfs |= (b2 & 0x1f) << 12;
+        const more = (b2 >>> 5) & 1;
+        if (ip + distBytes + more > end) throw truncated(WHAT);
+        imageDist = 0;
+        for (let i = 0; i < distBytes; i++) imageDist += src[ip++] << (8 * i);
+        if (more) pixelOfs |= src[ip++] << 17;
+      }
+      if (op + len > n) throw new ProtocolError(`${WHAT}: match beyond the image`);
+      if (imageDist === 0) {
+        const ref = op - pixelOfs - 1;
+        if (ref < 0) throw new ProtocolError(`${WHAT}: reference before the start of the image`);
+        if (len < 32) {
+          // Short: a loop beats the builtins' call overhead (runs and overlaps included).
+          for (let i = 0; i < len; i++) out[op + i] = out[ref + i];
+        } else {
+          copyMatch32(out, op, ref, len);
+        }
+      } else {
+        const image = this.lookup(seq, imageDist);
+        const from = image.pixels;
+        if (pixelOfs + len > from.length) throw new ProtocolError(`${WHAT}: reference beyond the end of an earlier image`);
+        if (image.hasAlpha) {
+          // Only when a colour image borrows from an RGBA one (the server does not do this):
+          // keep our 0xFF alpha. For an RGBA image the alpha pass overwrites it anyway.
+          for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i] | 0xff000000;
+        } else if (len < 32) {
+          for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i];
+        } else {
+          out.set(from.subarray(pixelOfs, pixelOfs + len), op);
+        }
+      }
+      op += len;
+    }
+    return ip;
+  }
+
+  /** RGB16 pass: 2-byte big-endian x1r5g5b5 literals; length bias 1. */
+  private rgb16Pass(src: Uint8Array, ip: number, end: number, out: Uint32Array, seq: number): number {
+    const table = rgb16ToRgb32Table();
+    const n = out.length;
+    let op = 0;
+    while (op < n) {
+      if (ip >= end) throw truncated(WHAT);
+      const ctrl = src[ip++];
+      if (ctrl < 32) {
+        const count = ctrl + 1;
+        if (op + count > n) throw new ProtocolError(`${WHAT}: literal run beyond the image`);
+        if (ip + 2 * count > end) throw truncated(WHAT);
+        const stop = op + count;
+        while (op < stop) {
+          out[op++] = table[((src[ip] << 8) | src[ip + 1]) & 0x7fff];
+          ip += 2;
+        }
+        continue;
+      }
+      let len = ctrl >>> 5;
+      if (len === 7) {
+        let code: number;
+        do {
+          if (ip >= end) throw truncated(WHAT);
+          code = src[ip++];
+          len += code;
+        } while (code === 255);
+      }
+      if (ip + 2 > end) throw truncated(WHAT);
+      let pixelOfs = (ctrl & 15) | (src[ip++] << 4);
+      const b2 = src[ip++];
+      const distBytes = b2 >>> 6;
+      let imageDist: number;
+      if ((ctrl & 16) === 0) {
+        if (ip + distBytes > end) throw truncated(WHAT);
+        imageDist = b2 & 0x3f;
+        for (let i = 0; i < distBytes; i++) imageDist += src[ip++] << (6 + 8 * i);
+      } else {
+        pixelOfs |= (b2 & 0x1f) << 12;
+        const more = (b2 >>> 5) & 1;
+        if (ip + distBytes + more > end) throw truncated(WHAT);
+        imageDist = 0;
+        for (let i = 0; i < distBytes; i++) imageDist += src[ip++] << (8 * i);
+        if (more) pixelOfs |= src[ip++] << 17;
+      }
+      len += 1;
+      if (op + len > n) throw new ProtocolError(`${WHAT}: match beyond the image`);
+      if (imageDist === 0) {
+        const ref = op - pixelOfs - 1;
+        if (ref < 0) throw new ProtocolError(`${WHAT}: reference before the start of the image`);
+        if (len < 32) {
+          // Short: a loop beats the builtins' call overhead (runs and overlaps included).
+          for (let i = 0; i < len; i++) out[op + i] = out[ref + i];
+        } else {
+          copyMatch32(out, op, ref, len);
+        }
+      } else {
+        const image = this.lookup(seq, imageDist);
+        const from = image.pixels;
+        if (pixelOfs + len > from.length) throw new ProtocolError(`${WHAT}: reference beyond the end of an earlier image`);
+        if (image.hasAlpha) {
+          for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i] | 0xff000000;
+        } else if (len < 32) {
+          for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i];
+        } else {
+          out.set(from.subarray(pixelOfs, pixelOfs + len), op);
+        }
+      }
+      op += len;
+    }
+    return ip;
+  }
+
+  /** RGBA's alpha pass: 1-byte literals; length bias 2; references copy the alpha byte only. */
+  private alphaPass(src: Uint8Array, ip: number, end: number, out: Uint8Array, seq: number): number {
+    const n = out.length;
+    let op = 0;
+    while (op < n) {
+      if (ip >= end) throw truncated(WHAT);
+      const ctrl = src[ip++];
+      if (ctrl < 32) {
+        const count = ctrl + 1;
+        if (op + count > n) throw new ProtocolError(`${WHAT}: literal run beyond the image`);
+        if (ip + count > end) throw truncated(WHAT);
+        const stop = op + count;
+        while (op < stop) out[op++] = src[ip++];
+        continue;
+      }
+      let len = ctrl >>> 5;
+      if (len === 7) {
+        let code: number;
+        do {
+          if (ip >= end) throw truncated(WHAT);
+          code = src[ip++];
+          len += code;
+        } while (code === 255);
+      }
+      if (ip + 2 > end) throw truncated(WHAT);
+      let pixelOfs = (ctrl & 15) | (src[ip++] << 4);
+      const b2 = src[ip++];
+      const distBytes = b2 >>> 6;
+      let imageDist: number;
+      if ((ctrl & 16) === 0) {
+        if (ip + distBytes > end) throw truncated(WHAT);
+        imageDist = b2 & 0x3f;
+        for (let i = 0; i < distBytes; i++) imageDist += src[ip++] << (6 + 8 * i);
+      } else {
+        pixelOfs |= (b2 & 0x1f) << 12;
+        const more = (b2 >>> 5) & 1;
+        if (ip + distBytes + more > end) throw truncated(WHAT);
+        imageDist = 0;
+        for (let i = 0; i < distBytes; i++) imageDist += src[ip++] << (8 * i);
+        if (more) pixelOfs |= src[ip++] << 17;
+      }
+      len += 2;
+      if (op + len > n) throw new ProtocolError(`${WHAT}: match beyond the image`);
+      if (imageDist === 0) {
+        const ref = op - pixelOfs - 1;
+        if (ref < 0) throw new ProtocolError(`${WHAT}: reference before the start of the image`);
+        if (len < 32) {
+          for (let i = 0; i < len; i++) out[op + i] = out[ref + i];
+        } else {
+          copyMatch8(out, op, ref, len);
+        }
+      } else {
+        const from = this.lookup(seq, imageDist).pixels;
+        if (pixelOfs + len > from.length) throw new ProtocolError(`${WHAT}: reference beyond the end of an earlier image`);
+        for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i] >>> 24;
+      }
+      op += len;
+    }
+    return ip;
+  }
+}

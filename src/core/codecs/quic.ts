@@ -1,0 +1,110 @@
+/**
+ * QUIC image decoder: SPICE's lossless photographic codec (Red Hat's adaptation of SFALIC:
+ * per-channel prediction, adaptive Golomb-Rice coding with context buckets, and a run-length
+ * mode for flat areas). The model is in quic-model.ts, the bit stream in quic-bits.ts, the row
+ * decoders in quic-rgb.ts and quic-plane.ts.
+ *
+ * Orientation: the stream holds the rows top-down as displayed. A SPICE server encodes a
+ * bottom-up bitmap by walking it backwards (negative stride), and spice-gtk's canvas decodes
+ * row 0 into pixman's row 0 (its negative-stride surface only changes the memory layout), so
+ * the rows go out in stream order with no flip.
+ */
+import { ProtocolError, checkImageSize } from '../protocol/errors';
+import { QuicBits } from './quic-bits';
+import { FAMILY_5BPC, FAMILY_8BPC } from './quic-model';
+import { PlaneDecoder } from './quic-plane';
+import { RgbDecoder } from './quic-rgb';
+import type { DecodedImage } from './types';
+
+/** "QUIC" read as a little-endian word. */
+const QUIC_MAGIC = 0x43495551;
+const QUIC_VERSION = 0;
+
+export const QuicImageType = {
+  INVALID: 0,
+  GRAY: 1,
+  RGB16: 2,
+  RGB24: 3,
+  RGB32: 4,
+  RGBA: 5,
+} as const;
+
+/** Samples per pixel coded in each row: GRAY, RGB16, RGB24, RGB32, RGBA. */
+const CHANNELS = [0, 1, 3, 3, 3, 4];
+
+const HEADER_BITS = 5 * 32;
+
+/** 5-bit sample to 8 bits, replicating the high bits into the low ones as spice-common does. */
+const WIDEN_5 = Uint8Array.from({ length: 32 }, (_, v) => (v << 3) | (v >>> 2));
+
+/*
+ * Wire layout of a QUIC payload (what follows SpiceQUICData's 4-byte data_size). It is one bit
+ * stream of little-endian 32-bit words, each read from its most significant bit down; the
+ * header is its first five words:
+ *
+ *   offset  field
+ *   0       magic    "QUIC" (0x43495551)
+ *   4       version  0 (major << 16 | minor)
+ *   8       type     1 GRAY, 2 RGB16, 3 RGB24, 4 RGB32, 5 RGBA (0 is INVALID)
+ *   12      width    pixels, > 0
+ *   16      height   rows, > 0
+ *   20      coded rows, top row first: for each row the r, g, b samples of every pixel
+ *           interleaved (or the single gray sample), and for RGBA the row's alpha plane after
+ *           its colour. The encoder pads the last word and adds one zero word.
+ */
+
+/** Decodes a QUIC payload into top-down 0xAARRGGBB pixels. Throws ProtocolError on bad input. */
+export function decodeQuic(data: Uint8Array): DecodedImage {
+  if (data.length < 6 * 4) throw new ProtocolError('QUIC image: truncated header');
+  const bits = new QuicBits(data.subarray(0, 6 * 4), 0);
+  if (bits.read32() !== QUIC_MAGIC) throw new ProtocolError('QUIC image: bad magic');
+  const version = bits.read32();
+  if (version !== QUIC_VERSION) throw new ProtocolError(`QUIC image: unsupported version ${version}`);
+  const type = bits.read32();
+  if (type === QuicImageType.INVALID || type > QuicImageType.RGBA) {
+    throw new ProtocolError(`QUIC image: bad image type ${type}`);
+  }
+  const width = bits.read32();
+  const height = bits.read32();
+  if (width === 0 || height === 0) throw new ProtocolError(`QUIC image: invalid size ${width}x${height}`);
+  checkImageSize('QUIC image', width, height);
+
+  // Every codeword is at least one bit, and only pixels from the fourth of a row on can be in a
+  // run, so a payload shorter than this cannot be complete: refuse it before allocating.
+  const channels = CHANNELS[type]!;
+  const minBits = HEADER_BITS + channels * (width + (height - 1) * Math.min(width, 3)) + 32;
+  if (minBits > (data.length >>> 2) * 32) throw new ProtocolError('QUIC image: truncated stream');
+
+  // Zero words after the payload, for a truncated or corrupt stream to overrun during one row
+  // before the per-row check notices: a row pass reads under 100 bits per pixel (three
+  // codewords of at most 26 bits, plus at most 16 bits of run overhead), and we allow 160.
+  const stream = new QuicBits(data, width * 5 + 8);
+  stream.pos = HEADER_BITS;
+  const pixels = new Uint32Array(width * height);
+  const px = new Int32Array(pixels.buffer);
+
+  if (type === QuicImageType.GRAY) {
+    const gray = new PlaneDecoder(stream, px, width, 0);
+    for (let y = 0; y < height; y++) gray.decodeRow(y);
+    for (let i = 0; i < px.length; i++) px[i] = 0xff000000 | (px[i]! * 0x010101);
+  } else if (type === QuicImageType.RGBA) {
+    const rgb = new RgbDecoder(stream, px, width, FAMILY_8BPC);
+    const alpha = new PlaneDecoder(stream, px, width, 24);
+    for (let y = 0; y < height; y++) {
+      rgb.decodeRow(y);
+      alpha.decodeRow(y);
+    }
+  } else {
+    const rgb = new RgbDecoder(stream, px, width, type === QuicImageType.RGB16 ? FAMILY_5BPC : FAMILY_8BPC);
+    for (let y = 0; y < height; y++) rgb.decodeRow(y);
+    if (type === QuicImageType.RGB16) {
+      for (let i = 0; i < px.length; i++) {
+        const p = px[i]!;
+        const r = WIDEN_5[(p >>> 16) & 0x1f]!;
+        const g = WIDEN_5[(p >>> 8) & 0x1f]!;
+        px[i] = 0xff000000 | (r << 16) | (g << 8) | WIDEN_5[p & 0x1f]!;
+      }
+    }
+  }
+  return { width, height, pixels, hasAlpha: type === QuicImageType.RGBA };
+}

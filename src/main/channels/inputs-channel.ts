@@ -1,0 +1,99 @@
+import { InputsMsg, InputsMsgc, MOUSE_MOTION_ACK_BUNCH } from '../../core/protocol/constants';
+import type { SpiceMessage } from '../../core/protocol/framing';
+import {
+  encodeKeyCode,
+  encodeKeyModifiers,
+  encodeMouseButton,
+  encodeMouseMotion,
+  encodeMousePosition,
+  parseKeyModifiers,
+} from '../../core/protocol/inputs-messages';
+import { Channel, type ChannelContext, type ChannelObserver } from './channel';
+
+/** Mouse buttons as SPICE numbers them (spice.proto mouse_button); the state mask bit is 1 << (button - 1). */
+export const MouseButton = { LEFT: 1, MIDDLE: 2, RIGHT: 3, UP: 4, DOWN: 5, SIDE: 6, EXTRA: 7 } as const;
+
+/**
+ * The inputs channel: keys as scancodes and the mouse. The server acknowledges motion every
+ * 4 messages; like spice-gtk we keep at most 8 unacknowledged and coalesce the rest, so a fast
+ * mouse never floods a slow link — the latest position is sent when the ack arrives.
+ */
+export class InputsChannel extends Channel {
+  keyModifiers = 0;
+  private buttons = 0;
+  private motionInFlight = 0;
+  private pendingPosition: { x: number; y: number; displayId: number } | null = null;
+  private pendingMotion: { dx: number; dy: number } | null = null;
+
+  constructor(context: ChannelContext, observer: ChannelObserver, private readonly onModifiers: (modifiers: number) => void) {
+    super(3, 0, context, observer);
+  }
+
+  protected channelCaps(): number[] {
+    return [];
+  }
+
+  keyDown(scancode: number): void {
+    this.send(InputsMsgc.KEY_DOWN, encodeKeyCode(scancode, false));
+  }
+
+  keyUp(scancode: number): void {
+    this.send(InputsMsgc.KEY_UP, encodeKeyCode(scancode, true));
+  }
+
+  setKeyModifiers(modifiers: number): void {
+    this.send(InputsMsgc.KEY_MODIFIERS, encodeKeyModifiers(modifiers));
+  }
+
+  mousePosition(x: number, y: number, displayId = 0): void {
+    this.pendingPosition = { x, y, displayId };
+    this.flushMotion();
+  }
+
+  mouseMotion(dx: number, dy: number): void {
+    const pending = this.pendingMotion ?? { dx: 0, dy: 0 };
+    this.pendingMotion = { dx: pending.dx + dx, dy: pending.dy + dy };
+    this.flushMotion();
+  }
+
+  mouseButton(button: number, pressed: boolean): void {
+    // A button event must follow the latest position, or a click lands where the pointer was.
+    this.flushMotion(true);
+    const bit = 1 << (button - 1);
+    this.buttons = pressed ? this.buttons | bit : this.buttons & ~bit;
+    this.send(pressed ? InputsMsgc.MOUSE_PRESS : InputsMsgc.MOUSE_RELEASE, encodeMouseButton(button, this.buttons));
+  }
+
+  private flushMotion(force = false): void {
+    if (!force && this.motionInFlight >= MOUSE_MOTION_ACK_BUNCH * 2) return;
+    if (this.pendingPosition) {
+      const { x, y, displayId } = this.pendingPosition;
+      this.pendingPosition = null;
+      this.motionInFlight++;
+      this.send(InputsMsgc.MOUSE_POSITION, encodeMousePosition(x, y, this.buttons, displayId));
+    }
+    if (this.pendingMotion) {
+      const { dx, dy } = this.pendingMotion;
+      this.pendingMotion = null;
+      this.motionInFlight++;
+      this.send(InputsMsgc.MOUSE_MOTION, encodeMouseMotion(dx, dy, this.buttons));
+    }
+  }
+
+  protected handleMessage(message: SpiceMessage): void {
+    switch (message.type) {
+      case InputsMsg.INIT:
+      case InputsMsg.KEY_MODIFIERS:
+        // INIT and KEY_MODIFIERS: uint16 keyboard_modifiers (the guest's lock-key state).
+        this.keyModifiers = parseKeyModifiers(message.body);
+        this.onModifiers(this.keyModifiers);
+        return;
+      case InputsMsg.MOUSE_MOTION_ACK:
+        this.motionInFlight = Math.max(0, this.motionInFlight - MOUSE_MOTION_ACK_BUNCH);
+        this.flushMotion();
+        return;
+      default:
+        this.context.log.debug(`inputs channel: ignoring message type ${message.type}`);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { stderrLogger } from '../../session/logger';
+import { SessionError } from '../../session/session-error';
+import { UsageError } from './args';
+import { exitCodeFor, ExitCode } from './exit-codes';
+import { OutputError, screenshotCommand, SCREENSHOT_USAGE } from './screenshot-command';
+
+const USAGE = `usage:\n  ${SCREENSHOT_USAGE}\n\ntargets: spice://host:port or spice://host?port=P&tls-port=T\nthe password comes from the SPICE_PASSWORD environment variable`;
+
+type Command = (argv: readonly string[], env: NodeJS.ProcessEnv, log: ReturnType<typeof stderrLogger>) => Promise<void>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  screenshot: screenshotCommand,
+};
+
+/**
+ * The `saffron` command line: a thin adapter over the Session API. Every failure is one line
+ * on stderr, `saffron: <what failed>: <detail>`, and an exit code from 1 to 127; never a stack.
+ */
+export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name === undefined ? ExitCode.USAGE : ExitCode.OK;
+  }
+  const command = COMMANDS[name];
+  if (!command) return fail('usage', `unknown command "${name}" (try saffron --help)`, ExitCode.USAGE);
+  try {
+    await command(rest, env, stderrLogger());
+    return ExitCode.OK;
+  } catch (error) {
+    if (error instanceof UsageError) return fail('usage', error.message, ExitCode.USAGE);
+    if (error instanceof SessionError) return fail(failureLabel(error.kind), error.message, exitCodeFor(error.kind));
+    if (error instanceof OutputError) return fail('cannot write output', error.message, ExitCode.OUTPUT);
+    return fail('internal error', oneLine((error as Error)?.message ?? String(error)), ExitCode.INTERNAL);
+  }
+}
+
+function failureLabel(kind: SessionError['kind']): string {
+  switch (kind) {
+    case 'connect':
+      return 'cannot connect';
+    case 'tls':
+      return 'TLS failed';
+    case 'auth':
+      return 'authentication failed';
+    case 'protocol':
+      return 'protocol error';
+    case 'closed':
+      return 'connection lost';
+    case 'timeout':
+      return 'timed out';
+    case 'unsupported':
+      return 'not supported';
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function fail(what: string, detail: string, code: number): number {
+  process.stderr.write(`saffron: ${what}: ${oneLine(detail)}\n`);
+  return code;
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,91 @@
+import { decodeBitmap } from '../../core/codecs/bitmap';
+import { decodeLzPlt, decodeLzRgb } from '../../core/codecs/lz';
+import { decodeQuic } from '../../core/codecs/quic';
+import type { DecodedImage } from '../../core/codecs/types';
+import { ImageFlags, BitmapFlags } from '../../core/protocol/constants';
+import type { Image, PaletteRef } from '../../core/protocol/display-types';
+import { ProtocolError } from '../../core/protocol/errors';
+import type { DisplayResources } from './display-resources';
+import type { Surface } from './surface';
+
+/**
+ * Turns an Image from a drawing message into pixels: decodes it with the right codec, resolves
+ * cached images and palettes, reads other surfaces, and stores images the server asked us to
+ * cache (CACHE_ME) so later FROM_CACHE references find them.
+ */
+export class ImageResolver {
+  constructor(
+    private readonly resources: DisplayResources,
+    private readonly surfaces: ReadonlyMap<number, Surface>,
+  ) {}
+
+  /** Bound so it can be handed to the canvas as a plain function. */
+  readonly resolve = (image: Image): DecodedImage => {
+    const { descriptor, payload } = image;
+    let decoded: DecodedImage;
+    switch (payload.kind) {
+      case 'bitmap': {
+        const palette = this.palette(payload.bitmap.palette, payload.bitmap.flags);
+        decoded = decodeBitmap(payload.bitmap, palette);
+        break;
+      }
+      case 'quic':
+        decoded = decodeQuic(payload.data);
+        break;
+      case 'lz_rgb':
+        decoded = decodeLzRgb(payload.data);
+        break;
+      case 'glz_rgb':
+        decoded = this.resources.glz.decode(payload.data);
+        break;
+      case 'lz_plt': {
+        const palette = this.palette(payload.palette, payload.flags);
+        if (!palette) throw new ProtocolError('LZ_PLT image without a palette');
+        decoded = decodeLzPlt(payload.data, palette);
+        break;
+      }
+      case 'from_cache':
+      case 'from_cache_lossless': {
+        const entry = this.resources.images.get(descriptor.id);
+        if (!entry) throw new ProtocolError(`image ${descriptor.id} is not in the cache`);
+        if (payload.kind === 'from_cache_lossless' && entry.lossy) {
+          throw new ProtocolError(`image ${descriptor.id} is cached only in a lossy version`);
+        }
+        return entry.image;
+      }
+      case 'surface': {
+        const surface = this.surfaces.get(payload.surfaceId);
+        if (!surface) throw new ProtocolError(`image refers to surface ${payload.surfaceId}, which does not exist`);
+        return { width: surface.width, height: surface.height, pixels: surface.pixels, hasAlpha: surface.hasAlpha };
+      }
+      case 'zlib_glz_rgb':
+      case 'jpeg':
+      case 'jpeg_alpha':
+      case 'lz4':
+        throw new ProtocolError(`image type ${payload.kind} is not supported yet (it was not advertised)`);
+    }
+    if (decoded.width !== descriptor.width || decoded.height !== descriptor.height) {
+      throw new ProtocolError(
+        `${payload.kind} image decoded to ${decoded.width}x${decoded.height}, its descriptor says ${descriptor.width}x${descriptor.height}`,
+      );
+    }
+    // Every image type decoded here is lossless (JPEG arrives with the complete display).
+    if (descriptor.flags & ImageFlags.CACHE_ME) this.resources.images.put(descriptor.id, decoded, false);
+    return decoded;
+  };
+
+  private palette(ref: PaletteRef, flags: number): Uint32Array | null {
+    switch (ref.kind) {
+      case 'none':
+        return null;
+      case 'cached': {
+        const entries = this.resources.palettes.get(ref.id);
+        if (!entries) throw new ProtocolError(`palette ${ref.id} is not in the cache`);
+        return entries;
+      }
+      case 'inline':
+        if (flags & BitmapFlags.PAL_CACHE_ME) this.resources.palettes.put(ref.unique, ref.entries);
+        return ref.entries;
+    }
+  }
+}
