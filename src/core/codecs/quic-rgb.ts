@@ -240,62 +240,57 @@ function rowSegment(d: RgbDecoder, cur: number, start: number, end: number, wait
       continue;
     }
 
-    // 64 bits at the current position, so green's and usually blue's windows come from
-    // registers instead of loads that would wait for the previous codeword's length.
-    const q = pos >>> 5;
-    const s = pos & 31;
-    const a1 = words[q + 1]!;
-    const w0 = (words[q]! << s) | ((a1 >>> 1) >>> (31 - s));
-    const w1 = (a1 << s) | ((words[q + 2]! >>> 1) >>> (31 - s));
-
     // Red. For a GR codeword (z zeros, a 1, l suffix bits), the window shifted left by z starts
     // with that 1; an arithmetic shift right keeping l + 1 bits gives suffix - (1 << l), so the
     // value (z << l) + suffix is ((z + 1) << l) plus that, all in int32 arithmetic.
-    let bits = w0;
+    let q = pos >>> 5;
+    let s = pos & 31;
+    let bits = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
     let l = codeR[ctxR]!;
     let z = Math.clz32(bits);
-    let off: number;
     if (z < prefixLen[l]!) {
-      off = z + 1 + l;
+      pos += z + 1 + l;
       ctxR = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
       const e = l << 2;
-      off = codes[e + 1]!;
-      ctxR = (codes[e + 2]! + ((bits >>> (32 - off)) & codes[e + 3]!)) & 0xff;
+      const len = codes[e + 1]!;
+      pos += len;
+      ctxR = (codes[e + 2]! + ((bits >>> (32 - len)) & codes[e + 3]!)) & 0xff;
     }
     corrR[i + 1] = ctxR;
     leftR = (unfold[ctxR]! + ((leftR + ((above >>> 16) & 0xff)) >>> 1)) & mask;
 
-    // Green: red took 1 to 26 bits, so its window is within w0:w1.
-    bits = (w0 << off) | (w1 >>> (32 - off));
+    q = pos >>> 5;
+    s = pos & 31;
+    bits = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
     l = codeG[ctxG]!;
     z = Math.clz32(bits);
-    let len: number;
     if (z < prefixLen[l]!) {
-      len = z + 1 + l;
+      pos += z + 1 + l;
       ctxG = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
       const e = l << 2;
-      len = codes[e + 1]!;
+      const len = codes[e + 1]!;
+      pos += len;
       ctxG = (codes[e + 2]! + ((bits >>> (32 - len)) & codes[e + 3]!)) & 0xff;
     }
-    off += len;
     corrG[i + 1] = ctxG;
     leftG = (unfold[ctxG]! + ((leftG + ((above >>> 8) & 0xff)) >>> 1)) & mask;
 
-    // Blue: from w0:w1 unless red and green took 32 bits or more (escape codes).
-    bits = off < 32 ? (w0 << off) | (w1 >>> (32 - off)) : peek32(words, pos + off);
+    q = pos >>> 5;
+    s = pos & 31;
+    bits = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
     l = codeB[ctxB]!;
     z = Math.clz32(bits);
     if (z < prefixLen[l]!) {
-      len = z + 1 + l;
+      pos += z + 1 + l;
       ctxB = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
       const e = l << 2;
-      len = codes[e + 1]!;
+      const len = codes[e + 1]!;
+      pos += len;
       ctxB = (codes[e + 2]! + ((bits >>> (32 - len)) & codes[e + 3]!)) & 0xff;
     }
-    pos += off + len;
     corrB[i + 1] = ctxB;
     leftB = (unfold[ctxB]! + ((leftB + (above & 0xff)) >>> 1)) & mask;
 

@@ -34,7 +34,7 @@ interface Recorded {
   pixels: Uint32Array;
 }
 
-/** A sequence written by gen-glz-fixtures.c: window, then (payload, width, height, pixels) records. */
+/** A sequence from spice-server's GLZ encoder (tests/fixtures/lz/README.md): window, then (payload, width, height, pixels) records. */
 function readSequence(name: string): { window: number; images: Recorded[] } {
   const raw = gunzipSync(readFileSync(join(FIXTURES, name)));
   const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
