@@ -14,6 +14,7 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 if (existsSync('src/renderer/index.tsx')) {
   await build({
     entryPoints: ['src/renderer/index.tsx'],
+    tsconfig: 'tsconfig.web.json', // react-jsx: the automatic JSX runtime
     bundle: true,
     outfile: 'dist/renderer/app.js',
     format: 'esm',

@@ -4,16 +4,19 @@ import { BufferWriter } from './buffer-writer';
 /** Inputs-channel messages (spice.proto, InputsChannel). */
 
 /**
- * KEY_DOWN / KEY_UP: uint32 code. The code packs the PC AT set-1 scancode bytes little-endian:
- * a plain key is its scan byte; an E0-prefixed key is 0xE0 | scan << 8. Releases set bit 7 of
- * the scan byte (the set-1 break code).
+ * KEY_DOWN / KEY_UP: uint32 code. The code packs the PC AT set-1 scancode bytes little-endian.
+ * Our scancodes name prefixed keys as spice-gtk does: 0x100 | scan for an E0 prefix, 0x200 | scan
+ * for E1 (only Pause's first half, E1 1D). A plain key is its scan byte; a prefixed one is
+ * prefix | scan << 8. Releases set bit 7 of the scan byte (the set-1 break code).
  */
 export function encodeKeyCode(scancode: number, release: boolean): Uint8Array {
-  const extended = scancode > 0xff;
-  const scan = (scancode & 0x7f) | (release ? 0x80 : 0);
-  const code = extended ? 0xe0 | (scan << 8) : scan;
+  const key = (scancode & 0x37f) | (release ? 0x80 : 0);
+  const code = key < 0x100 ? key : (0xe0 | ((key >> 8) - 1)) | ((key & 0xff) << 8);
   return new BufferWriter(4).u32(code).finish();
 }
+
+/** Pause has no break code of its own: a keyboard sends E1 1D 45 on press and E1 9D C5 on release. */
+export const PAUSE_SCANCODES = [0x21d, 0x45] as const;
 
 /** KEY_MODIFIERS: uint16 modifiers (SCROLL_LOCK = 1, NUM_LOCK = 2, CAPS_LOCK = 4). */
 export function encodeKeyModifiers(modifiers: number): Uint8Array {

@@ -23,6 +23,8 @@ export interface ChannelContext {
   readonly connectionId: number;
   readonly password: string;
   readonly log: Logger;
+  /** Told the size of every chunk received (the session's bandwidth figure). */
+  countReceived?(bytes: number): void;
   /** Opens the byte stream to the server (TCP, TLS or through a proxy); the session decides which. */
   openStream(channelType: number): Promise<Duplex>;
 }
@@ -146,6 +148,7 @@ export abstract class Channel {
 
   private onData(chunk: Uint8Array): void {
     if (this.state === 'closed') return;
+    this.context.countReceived?.(chunk.byteLength);
     try {
       if (this.state === 'linking') {
         this.linkQueue.push(chunk);

@@ -7,6 +7,7 @@ import {
   encodeMouseMotion,
   encodeMousePosition,
   parseKeyModifiers,
+  PAUSE_SCANCODES,
 } from '../../core/protocol/inputs-messages';
 import { Channel, type ChannelContext, type ChannelObserver } from './channel';
 
@@ -34,11 +35,16 @@ export class InputsChannel extends Channel {
   }
 
   keyDown(scancode: number): void {
-    this.send(InputsMsgc.KEY_DOWN, encodeKeyCode(scancode, false));
+    for (const code of this.expand(scancode)) this.send(InputsMsgc.KEY_DOWN, encodeKeyCode(code, false));
   }
 
   keyUp(scancode: number): void {
-    this.send(InputsMsgc.KEY_UP, encodeKeyCode(scancode, true));
+    for (const code of this.expand(scancode)) this.send(InputsMsgc.KEY_UP, encodeKeyCode(code, true));
+  }
+
+  /** Pause (0x21d) goes out as the two codes a real keyboard sends, as spice-gtk does. */
+  private expand(scancode: number): readonly number[] {
+    return scancode === PAUSE_SCANCODES[0] ? PAUSE_SCANCODES : [scancode];
   }
 
   setKeyModifiers(modifiers: number): void {

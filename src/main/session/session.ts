@@ -57,6 +57,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   inputs: InputsChannel | null = null;
   cursor: CursorChannel | null = null;
   mouseMode: MouseModeName = 'server';
+  /** Bytes received from the server on every channel since connect(). */
+  bytesReceived = 0;
   private main: MainChannel | null = null;
   private readonly channels = new Set<Channel>();
   private resources: DisplayResources | null = null;
@@ -138,6 +140,9 @@ export class Session extends TypedEmitter<SessionEvents> {
       connectionId: this.connectionId,
       password: this.options.password ?? '',
       log: this.log,
+      countReceived: (bytes) => {
+        this.bytesReceived += bytes;
+      },
       openStream: (): Promise<Duplex> => {
         if (port === undefined) {
           return Promise.reject(new SessionError('unsupported', `${host}: only a tls-port was given; TLS is not supported yet`));

@@ -43,5 +43,8 @@ test('key codes: plain, E0-prefixed, releases', () => {
   assert.equal(code(encodeKeyCode(0x1e, true)), 0x9e);
   assert.equal(code(encodeKeyCode(0x148, false)), 0x48e0);
   assert.equal(code(encodeKeyCode(0x148, true)), 0xc8e0);
+  // Pause's E1 half, as spice-gtk sends it: E1 1D on press, E1 9D on release.
+  assert.equal(code(encodeKeyCode(0x21d, false)), 0x1de1);
+  assert.equal(code(encodeKeyCode(0x21d, true)), 0x9de1);
   assert.equal(encodeMousePosition(10, 20, 1, 0).byteLength, 11);
 });

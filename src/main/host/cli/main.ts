@@ -3,13 +3,15 @@ import { SessionError } from '../../session/session-error';
 import { UsageError } from './args';
 import { exitCodeFor, ExitCode } from './exit-codes';
 import { OutputError, screenshotCommand, SCREENSHOT_USAGE } from './screenshot-command';
+import { webCommand, WEB_USAGE } from '../web/web-command';
 
-const USAGE = `usage:\n  ${SCREENSHOT_USAGE}\n\ntargets: spice://host:port or spice://host?port=P&tls-port=T\nthe password comes from the SPICE_PASSWORD environment variable`;
+const USAGE = `usage:\n  ${SCREENSHOT_USAGE}\n  ${WEB_USAGE}\n\ntargets: spice://host:port or spice://host?port=P&tls-port=T\nthe password comes from the SPICE_PASSWORD environment variable`;
 
 type Command = (argv: readonly string[], env: NodeJS.ProcessEnv, log: ReturnType<typeof stderrLogger>) => Promise<void>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   screenshot: screenshotCommand,
+  web: webCommand,
 };
 
 /**

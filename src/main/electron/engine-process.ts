@@ -1,0 +1,33 @@
+// The engine's own process (Electron utilityProcess): sessions, decoding and damage run here, so
+// a busy session never stalls the main process's windows and menus. Each window's renderer
+// talks to its EngineHost through a MessagePort of its own; the main process only introduces them.
+import type { MessageEvent, MessagePortMain } from 'electron';
+import { spiceSessionFactory } from '../host/spice-session-adapter';
+import { stderrLogger } from '../session/logger';
+import { validateEngineControl } from './engine-control';
+import { EngineRegistry, type EnginePort } from './engine-registry';
+
+const log = stderrLogger();
+const registry = new EngineRegistry(spiceSessionFactory(log), log);
+
+function asEnginePort(port: MessagePortMain): EnginePort {
+  return {
+    postMessage: (message) => port.postMessage(message),
+    on: (event: 'message' | 'close', listener: ((event: { data: unknown }) => void) | (() => void)) =>
+      event === 'message' ? port.on('message', listener as (event: MessageEvent) => void) : port.on('close', listener as () => void),
+    start: () => port.start(),
+    close: () => port.close(),
+  };
+}
+
+process.parentPort.on('message', (event: MessageEvent) => {
+  const control = validateEngineControl(event.data);
+  if (!control) {
+    log.warn('engine: ignoring a malformed control message');
+    return;
+  }
+  const port = event.ports[0];
+  registry.handle(control, port ? asEnginePort(port) : undefined);
+});
+
+process.on('exit', () => registry.disposeAll());

@@ -1,0 +1,79 @@
+import type { ConnectParams, HostEvent } from '../../shared/ipc';
+import { EngineHost } from '../host/engine-host';
+import type { SessionFactory } from '../host/engine-session';
+import type { Logger } from '../session/logger';
+import type { EngineControl } from './engine-control';
+
+/** The part of Electron's MessagePortMain the engine uses (tests pass a fake). */
+export interface EnginePort {
+  postMessage(message: HostEvent): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  start(): void;
+  close(): void;
+}
+
+/**
+ * The engine process's windows: one EngineHost per window, speaking over that window's
+ * MessagePort straight to its renderer (pixels never pass through the main process).
+ */
+export class EngineRegistry {
+  private readonly hosts = new Map<number, { host: EngineHost; port: EnginePort }>();
+
+  constructor(private readonly createSession: SessionFactory, private readonly log: Logger) {}
+
+  get windowCount(): number {
+    return this.hosts.size;
+  }
+
+  handle(control: EngineControl, port: EnginePort | undefined): void {
+    switch (control.kind) {
+      case 'attach':
+        if (!port) {
+          this.log.warn(`engine: attach for window ${control.windowId} came without a port`);
+          return;
+        }
+        this.attach(control.windowId, port, control.launch);
+        return;
+      case 'detach':
+        this.detach(control.windowId);
+        return;
+      case 'sendKeys':
+        this.hosts.get(control.windowId)?.host.sendKeyCombo(control.combo);
+    }
+  }
+
+  private attach(windowId: number, port: EnginePort, launch: ConnectParams | undefined): void {
+    // A reloaded window asks for a new port: the old host (and its session) goes.
+    this.detach(windowId);
+    let pendingLaunch = launch;
+    const host = new EngineHost({
+      createSession: this.createSession,
+      send: (event) => port.postMessage(event),
+      log: this.log,
+      onReady: () => {
+        // Open what the window was created for once its renderer listens, so it sees every event.
+        if (pendingLaunch) host.connect(pendingLaunch);
+        pendingLaunch = undefined;
+      },
+    });
+    port.on('message', (event) => host.handleMessage(event.data));
+    port.on('close', () => {
+      if (this.hosts.get(windowId)?.port === port) this.detach(windowId);
+    });
+    port.start();
+    this.hosts.set(windowId, { host, port });
+  }
+
+  private detach(windowId: number): void {
+    const entry = this.hosts.get(windowId);
+    if (!entry) return;
+    this.hosts.delete(windowId);
+    entry.host.dispose();
+    entry.port.close();
+  }
+
+  disposeAll(): void {
+    for (const windowId of [...this.hosts.keys()]) this.detach(windowId);
+  }
+}

@@ -1,0 +1,176 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { decodeWireMessage, encodeWireMessage, WireFormatError } from '../../../shared/ipc-wire';
+import type { Logger } from '../../session/logger';
+import type { SessionFactory } from '../engine-session';
+import { EngineHost } from '../engine-host';
+import { gateHttpRequest, gateUpgrade, type RequestFacts } from './request-gate';
+import { SECURITY_HEADERS } from './security-headers';
+import { loadStaticFiles, type StaticFile } from './static-files';
+import { WebAuth } from './web-auth';
+import { WebSocketConnection } from './websocket-connection';
+import { CloseCode } from './websocket-frames';
+import { checkUpgradeRequest, refuseUpgrade, writeUpgradeResponse } from './websocket-handshake';
+
+export interface WebServerOptions {
+  /** 0 picks any free port. */
+  readonly port: number;
+  /** The built renderer (dist/renderer). */
+  readonly rendererDir: string;
+  readonly createSession: SessionFactory;
+  readonly log: Logger;
+}
+
+/** Requests from the renderer are small; anything bigger is a bug or an attack. */
+const MAX_REQUEST_MESSAGE_BYTES = 64 * 1024;
+
+function factsOf(request: IncomingMessage): RequestFacts {
+  const origin = request.headers.origin;
+  return {
+    method: request.method ?? '',
+    url: request.url ?? '',
+    host: request.headers.host,
+    origin: typeof origin === 'string' ? origin : undefined,
+    cookie: request.headers.cookie,
+  };
+}
+
+/**
+ * The browser shell's server: the renderer's files and one IPC WebSocket per page, each with its
+ * own EngineHost (and so its own session), on 127.0.0.1 only, behind WebAuth.
+ */
+export class WebServer {
+  private readonly connections = new Set<{ socket: WebSocketConnection; host: EngineHost }>();
+
+  private constructor(
+    private readonly server: Server,
+    private readonly auth: WebAuth,
+    private readonly options: WebServerOptions,
+  ) {}
+
+  static async start(options: WebServerOptions): Promise<WebServer> {
+    const files = loadStaticFiles(options.rendererDir);
+    let self: WebServer | null = null;
+    const server = createServer((request, response) => self?.answer(request, response, files));
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (self) self.upgrade(request, socket, head);
+      else socket.destroy();
+    });
+    server.on('clientError', (_error, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
+    self = new WebServer(server, new WebAuth(address.port), options);
+    return self;
+  }
+
+  get port(): number {
+    return this.auth.port;
+  }
+
+  /** The address to print: it carries the token, so it goes to stdout once and nowhere else. */
+  get loginUrl(): string {
+    return `http://127.0.0.1:${this.port}/?token=${this.auth.token}`;
+  }
+
+  /** A one-time link for a browser we start (its command line is visible to every local user). */
+  createLaunchUrl(): string {
+    return `http://127.0.0.1:${this.port}/launch/${this.auth.createLaunchNonce()}`;
+  }
+
+  get sessionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Ends every session and connection, then stops listening. */
+  async close(): Promise<void> {
+    for (const { socket, host } of this.connections) {
+      host.dispose();
+      socket.close(CloseCode.GOING_AWAY, 'saffron is shutting down');
+    }
+    this.connections.clear();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private answer(request: IncomingMessage, response: ServerResponse, files: ReadonlyMap<string, StaticFile>): void {
+    const decision = gateHttpRequest(this.auth, factsOf(request));
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    switch (decision.kind) {
+      case 'refuse':
+        this.plain(response, decision.status, decision.message, decision.status === 405 ? { Allow: 'GET, HEAD' } : {});
+        return;
+      case 'login':
+        this.options.log.info('web: a browser logged in');
+        response.writeHead(303, { 'Set-Cookie': this.auth.setCookieHeader, Location: '/', 'Content-Length': '0' });
+        response.end();
+        return;
+      case 'serve': {
+        const file = files.get(decision.path);
+        if (!file) {
+          this.plain(response, 404, 'not found');
+          return;
+        }
+        response.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': String(file.body.length) });
+        response.end(request.method === 'HEAD' ? undefined : file.body);
+      }
+    }
+  }
+
+  private plain(response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+    const body = `${message}\n`;
+    response.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) });
+    response.end(body);
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refusal = gateUpgrade(this.auth, factsOf(request));
+    if (refusal) {
+      refuseUpgrade(socket, refusal);
+      return;
+    }
+    const handshake = checkUpgradeRequest(request);
+    if (!('key' in handshake)) {
+      refuseUpgrade(socket, handshake);
+      return;
+    }
+    writeUpgradeResponse(socket, handshake.key);
+    const ws = new WebSocketConnection(socket, head, { maxMessageBytes: MAX_REQUEST_MESSAGE_BYTES });
+    const host = new EngineHost({
+      createSession: this.options.createSession,
+      send: (event) => ws.send(encodeWireMessage(event)),
+      backlogBytes: () => ws.bufferedBytes,
+      log: this.options.log,
+    });
+    const entry = { socket: ws, host };
+    this.connections.add(entry);
+    this.options.log.info(`web: a page connected (${this.connections.size} open)`);
+    ws.on('message', (data) => {
+      if (typeof data !== 'string') {
+        ws.close(CloseCode.UNSUPPORTED_DATA, 'requests are JSON text');
+        return;
+      }
+      let message: unknown;
+      try {
+        message = decodeWireMessage(data);
+      } catch (error) {
+        if (!(error instanceof WireFormatError)) throw error;
+        ws.close(CloseCode.INVALID_DATA, error.message);
+        return;
+      }
+      host.handleMessage(message);
+    });
+    ws.on('close', () => {
+      host.dispose();
+      this.connections.delete(entry);
+    });
+  }
+}

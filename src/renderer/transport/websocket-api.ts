@@ -1,0 +1,71 @@
+import { createSaffronApi, type HostEvent, type HostRequest, type SaffronApi } from '../../shared/ipc';
+import { decodeWireMessage, encodeWireMessage, WireFormatError } from '../../shared/ipc-wire';
+
+/** The minimum of a WebSocket this adapter uses, so tests can hand in a fake. */
+export interface WebSocketLike {
+  binaryType: 'blob' | 'arraybuffer';
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+const OPEN = 1;
+
+/** The IPC endpoint of the server that served this page (same origin, so the cookie goes along). */
+export function ipcUrlFor(location: { protocol: string; host: string }): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ipc`;
+}
+
+/**
+ * The browser shell's SaffronApi: the same interface the Electron preload exposes, over the
+ * local server's WebSocket. Requests made before the socket opens wait for it; if the socket
+ * closes, listeners hear one 'disconnected' status saying the local server is gone.
+ */
+export function createWebSocketApi(socket: WebSocketLike, log: (message: string) => void = () => {}): SaffronApi {
+  socket.binaryType = 'arraybuffer';
+  const queued: string[] = [];
+  const listeners = new Set<(message: unknown) => void>();
+  const deliver = (message: unknown): void => {
+    for (const listener of [...listeners]) listener(message);
+  };
+
+  socket.addEventListener('open', () => {
+    for (const text of queued.splice(0)) socket.send(text);
+  });
+  socket.addEventListener('message', (event) => {
+    let message: unknown;
+    try {
+      const data = event.data;
+      message = decodeWireMessage(typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer));
+    } catch (error) {
+      if (!(error instanceof WireFormatError)) throw error;
+      log(`dropped a malformed message from the host: ${error.message}`);
+      return;
+    }
+    deliver(message);
+  });
+  socket.addEventListener('close', () => {
+    const lost: HostEvent = {
+      type: 'status',
+      state: 'disconnected',
+      failure: { kind: 'closed', message: 'the connection to the Saffron server closed (was saffron web stopped?)' },
+    };
+    deliver(lost);
+  });
+
+  return createSaffronApi({
+    post(request: HostRequest) {
+      const wire = encodeWireMessage(request);
+      if (typeof wire !== 'string') throw new TypeError('requests carry no binary data');
+      if (socket.readyState === OPEN) socket.send(wire);
+      else queued.push(wire);
+    },
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    onInvalid: (reason) => log(`dropped an invalid event from the host: ${reason}`),
+  });
+}

@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DamageCoalescer } from '../../../src/main/host/damage-coalescer';
+import { EngineHost } from '../../../src/main/host/engine-host';
+import { surfaceRectToRgba } from '../../../src/main/host/rgba';
+import { SessionError } from '../../../src/main/session/session-error';
+import type { DamageEvent, HostEvent } from '../../../src/shared/ipc';
+import { fakeSessionFactory, patternSurface, quietLog } from './fake-session';
+
+const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function makeHost(options: { flushIntervalMs?: number; backlog?: () => number } = {}) {
+  const fakes = fakeSessionFactory();
+  const events: HostEvent[] = [];
+  const warnings: string[] = [];
+  const host = new EngineHost({
+    createSession: fakes.factory,
+    send: (event) => events.push(event),
+    log: { ...quietLog, warn: (message) => warnings.push(message) },
+    flushIntervalMs: options.flushIntervalMs ?? 16,
+    statsIntervalMs: 30,
+    ...(options.backlog ? { backlogBytes: options.backlog } : {}),
+  });
+  return { host, fakes, events, warnings };
+}
+
+const damageEvents = (events: HostEvent[]): DamageEvent[] => events.filter((e): e is DamageEvent => e.type === 'damage');
+
+test('surface words 0xAARRGGBB become RGBA bytes with alpha 255, for just the rect', () => {
+  const surface = { width: 3, height: 2, pixels: Uint32Array.from([0x00112233, 0xff445566, 0x80778899, 0x01aabbcc, 0x00ddeeff, 0x12345678]) };
+  const rgba = new Uint8Array(surfaceRectToRgba(surface, { left: 1, top: 0, right: 3, bottom: 2 }));
+  assert.deepEqual([...rgba], [0x44, 0x55, 0x66, 255, 0x77, 0x88, 0x99, 255, 0xdd, 0xee, 0xff, 255, 0x34, 0x56, 0x78, 255]);
+});
+
+test('damage coalescing merges neighbours, keeps far-apart rects apart, clips, and caps the count', () => {
+  const c = new DamageCoalescer(1000, 1000);
+  c.add({ left: 0, top: 0, right: 10, bottom: 10 });
+  c.add({ left: 5, top: 5, right: 20, bottom: 20 }); // overlaps: merged
+  c.add({ left: 900, top: 900, right: 910, bottom: 910 }); // far: separate
+  c.add({ left: 990, top: 990, right: 2000, bottom: 2000 }); // clipped to the surface
+  c.add({ left: 500, top: 500, right: 500, bottom: 600 }); // empty: ignored
+  const rects = c.take();
+  assert.deepEqual(rects, [
+    { left: 0, top: 0, right: 20, bottom: 20 },
+    { left: 900, top: 900, right: 910, bottom: 910 },
+    { left: 990, top: 990, right: 1000, bottom: 1000 },
+  ]);
+  assert.ok(c.isEmpty);
+  for (let i = 0; i < 40; i++) c.add({ left: i * 24, top: (i % 2) * 900, right: i * 24 + 1, bottom: (i % 2) * 900 + 1 });
+  assert.ok(c.take().length <= 32);
+});
+
+test('connect: status connecting → connected, client mouse mode asked for, password passed only to the session', async () => {
+  const { host, fakes, events } = makeHost();
+  host.handleMessage({ type: 'connect', host: '127.0.0.1', port: 5900, password: 'pw' });
+  const session = fakes.sessions[0];
+  assert.equal(session.connected, true);
+  assert.deepEqual(session.request, { target: { host: '127.0.0.1', port: 5900 }, password: 'pw' });
+  session.fire('state', 'connected');
+  session.fire('guestName', 'fedora');
+  session.fire('mouseMode', 'server');
+  session.fire('mouseMode', 'server');
+  assert.deepEqual(events.filter((e) => e.type === 'status'), [
+    { type: 'status', state: 'connecting', target: { host: '127.0.0.1', port: 5900 } },
+    { type: 'status', state: 'connected', target: { host: '127.0.0.1', port: 5900 } },
+    { type: 'status', state: 'connected', target: { host: '127.0.0.1', port: 5900 }, guestName: 'fedora' },
+  ]);
+  assert.deepEqual(session.calls, [['requestMouseMode', 'client']], 'asked once');
+  assert.ok(!JSON.stringify(events).includes('pw'));
+  host.dispose();
+});
+
+test('a failing session reports disconnected with its failure; a throwing factory too', () => {
+  const { host, fakes, events } = makeHost();
+  host.connect({ host: 'h', port: 1 });
+  fakes.sessions[0].fire('closed', { kind: 'connect', message: 'h:1: connection refused' });
+  assert.deepEqual(events.at(-1), { type: 'status', state: 'disconnected', target: { host: 'h', port: 1 }, failure: { kind: 'connect', message: 'h:1: connection refused' } });
+
+  const throwing = new EngineHost({
+    createSession: () => {
+      throw new SessionError('unsupported', 'TLS is not supported yet');
+    },
+    send: (event) => events.push(event),
+    log: quietLog,
+  });
+  throwing.connect({ host: 'h', tlsPort: 2 });
+  assert.deepEqual(events.at(-1), { type: 'status', state: 'disconnected', target: { host: 'h', tlsPort: 2 }, failure: { kind: 'unsupported', message: 'TLS is not supported yet' } });
+  host.dispose();
+});
+
+test('damage is coalesced and flushed at most once per interval, starting with the whole new surface', async () => {
+  const { host, fakes, events } = makeHost({ flushIntervalMs: 40 });
+  host.connect({ host: 'h', port: 1 });
+  const session = fakes.sessions[0];
+  const surface = patternSurface(64, 48);
+  session.fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface });
+  assert.deepEqual(events.at(-1), { type: 'surfaceCreated', displayId: 0, surfaceId: 0, width: 64, height: 48, primary: true });
+  await tick(5);
+  let damage = damageEvents(events);
+  assert.equal(damage.length, 1, 'the first flush goes out at once');
+  assert.deepEqual(damage[0].patches.map(({ x, y, width, height }) => ({ x, y, width, height })), [{ x: 0, y: 0, width: 64, height: 48 }]);
+  const full = new Uint8Array(damage[0].patches[0].rgba);
+  assert.deepEqual([...full.subarray((2 * 64 + 3) * 4, (2 * 64 + 3) * 4 + 4)], [3, 2, 5, 255]);
+
+  for (let i = 0; i < 10; i++) session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: { left: i, top: 0, right: i + 2, bottom: 2 } });
+  session.fire('damage', { displayId: 0, surfaceId: 7, surface, area: { left: 0, top: 0, right: 1, bottom: 1 } }); // off-screen: ignored
+  await tick(5);
+  assert.equal(damageEvents(events).length, 1, 'no second flush within the interval');
+  await tick(60);
+  damage = damageEvents(events);
+  assert.equal(damage.length, 2, 'ten damages, one flush');
+  assert.deepEqual(damage[1].patches.map(({ x, y, width, height }) => ({ x, y, width, height })), [{ x: 0, y: 0, width: 11, height: 2 }]);
+  const patch = new Uint8Array(damage[1].patches[0].rgba);
+  assert.deepEqual([...patch.subarray(4 * 12, 4 * 12 + 4)], [1, 1, 2, 255], 'pixel (1,1) of the patch');
+  host.dispose();
+});
+
+test('damage waits while the front end is behind', async () => {
+  let backlog = 100 * 1024 * 1024;
+  const { host, fakes, events } = makeHost({ flushIntervalMs: 5, backlog: () => backlog });
+  host.connect({ host: 'h', port: 1 });
+  fakes.sessions[0].fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface: patternSurface(4, 4) });
+  await tick(30);
+  assert.equal(damageEvents(events).length, 0);
+  backlog = 0;
+  await tick(30);
+  assert.equal(damageEvents(events).length, 1);
+  host.dispose();
+});
+
+test('input requests reach the session; the wheel becomes presses of buttons 4 and 5', () => {
+  const { host, fakes, warnings } = makeHost();
+  host.handleMessage({ type: 'keyDown', scancode: 0x1c }); // no session yet: ignored
+  host.connect({ host: 'h', port: 1 });
+  const session = fakes.sessions[0];
+  host.handleMessage({ type: 'keyDown', scancode: 0x1c });
+  host.handleMessage({ type: 'keyUp', scancode: 0x1c });
+  host.handleMessage({ type: 'mousePosition', x: 10, y: 20, displayId: 0 });
+  host.handleMessage({ type: 'mouseMotion', dx: 1, dy: -1 });
+  host.handleMessage({ type: 'mouseButton', button: 1, pressed: true });
+  host.handleMessage({ type: 'mouseWheel', steps: -1 });
+  host.handleMessage({ type: 'mouseWheel', steps: 2 });
+  host.handleMessage({ type: 'keyDown', scancode: -1 });
+  host.sendKeyCombo('ctrl-alt-del');
+  host.sendKeyCombo('__proto__');
+  assert.deepEqual(session.calls, [
+    ['keyDown', 0x1c],
+    ['keyUp', 0x1c],
+    ['mousePosition', 10, 20, 0],
+    ['mouseMotion', 1, -1],
+    ['mouseButton', 1, true],
+    ['mouseButton', 4, true],
+    ['mouseButton', 4, false],
+    ['mouseButton', 5, true],
+    ['mouseButton', 5, false],
+    ['mouseButton', 5, true],
+    ['mouseButton', 5, false],
+    ['keyDown', 0x1d],
+    ['keyDown', 0x38],
+    ['keyDown', 0x153],
+    ['keyUp', 0x153],
+    ['keyUp', 0x38],
+    ['keyUp', 0x1d],
+  ]);
+  assert.equal(warnings.length, 1);
+  host.dispose();
+});
+
+test('a second connect replaces the session quietly; ready replays status and surfaces', async () => {
+  const { host, fakes, events } = makeHost();
+  host.connect({ host: 'a', port: 1 });
+  fakes.sessions[0].fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface: patternSurface(2, 2) });
+  host.connect({ host: 'b', port: 2 });
+  assert.equal(fakes.sessions[0].disconnected, true);
+  fakes.sessions[0].fire('closed', null); // the old session's end is not reported
+  assert.equal(events.filter((e) => e.type === 'status' && e.state === 'disconnected').length, 0);
+  const second = fakes.sessions[1];
+  second.fire('state', 'connected');
+  second.fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface: patternSurface(3, 3) });
+  await tick(5);
+  events.length = 0;
+  host.handleMessage({ type: 'ready' });
+  await tick(20);
+  assert.deepEqual(events.map((e) => e.type).filter((type) => type !== 'stats'), ['status', 'surfaceCreated', 'damage']);
+  assert.equal(events[0].type === 'status' && events[0].target?.host, 'b');
+  host.dispose();
+  events.length = 0;
+  second.fire('notice', 'after dispose');
+  assert.deepEqual(events, []);
+  assert.equal(second.disconnected, true);
+});
+
+test('stats report frames and pixel bytes per second (network null until the engine counts bytes)', async () => {
+  const { host, fakes, events } = makeHost();
+  host.connect({ host: 'h', port: 1 });
+  const session = fakes.sessions[0];
+  session.fire('state', 'connected');
+  session.fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface: patternSurface(10, 10) });
+  await tick(70);
+  const stats = events.filter((e) => e.type === 'stats');
+  assert.ok(stats.length >= 1);
+  const first = stats[0];
+  assert.ok(first.type === 'stats' && first.framesPerSecond > 0 && first.pixelBytesPerSecond > 0 && first.networkBytesPerSecond === null);
+  host.dispose();
+});

@@ -1,0 +1,172 @@
+// The renderer sees one API whichever shell it runs in: the Electron preload's (over a
+// MessagePort) and the browser shell's (over a WebSocket) must behave the same.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createPreloadApi, type EnginePortLike, type PreloadIpc } from '../../../src/preload/port-api';
+import { createWebSocketApi, ipcUrlFor, type WebSocketLike } from '../../../src/renderer/transport/websocket-api';
+import { IPC_CHANNELS, SAFFRON_API_METHODS, type HostEvent, type HostRequest, type SaffronApi } from '../../../src/shared/ipc';
+import { decodeWireMessage, encodeWireMessage } from '../../../src/shared/ipc-wire';
+
+interface Harness {
+  readonly api: SaffronApi;
+  /** Makes the transport ready (the port arrives / the socket opens). */
+  open(): void;
+  /** The host sends a raw message. */
+  hostSends(message: unknown): void;
+  /** What reached the host so far. */
+  readonly received: HostRequest[];
+  readonly warnings: string[];
+}
+
+function preloadHarness(): Harness {
+  const received: HostRequest[] = [];
+  const warnings: string[] = [];
+  let deliverPort: ((event: { ports: readonly EnginePortLike[] }) => void) | null = null;
+  const requestedChannels: string[] = [];
+  const ipc: PreloadIpc = {
+    on: (channel, listener) => {
+      assert.equal(channel, IPC_CHANNELS.port);
+      deliverPort = listener;
+    },
+    send: (channel) => requestedChannels.push(channel),
+  };
+  const port: EnginePortLike = { postMessage: (message) => received.push(structuredClone(message)), onmessage: null };
+  const api = createPreloadApi(ipc, (message) => warnings.push(message));
+  assert.deepEqual(requestedChannels, [IPC_CHANNELS.openPort]);
+  return {
+    api,
+    received,
+    warnings,
+    open: () => deliverPort!({ ports: [port] }),
+    hostSends: (message) => port.onmessage?.({ data: structuredClone(message) }),
+  };
+}
+
+function websocketHarness(): Harness {
+  const received: HostRequest[] = [];
+  const warnings: string[] = [];
+  const listeners = new Map<string, ((event: { data: unknown }) => void)[]>();
+  const socket = {
+    binaryType: 'blob' as 'blob' | 'arraybuffer',
+    readyState: 0,
+    send: (data: string) => received.push(decodeWireMessage(data) as HostRequest),
+    close() {},
+    addEventListener(type: string, listener: (event: { data: unknown }) => void) {
+      listeners.set(type, [...(listeners.get(type) ?? []), listener]);
+    },
+  };
+  const fire = (type: string, data?: unknown): void => {
+    for (const listener of listeners.get(type) ?? []) listener({ data });
+  };
+  const api = createWebSocketApi(socket as WebSocketLike, (message) => warnings.push(message));
+  assert.equal(socket.binaryType, 'arraybuffer');
+  return {
+    api,
+    received,
+    warnings,
+    open: () => {
+      socket.readyState = 1;
+      fire('open');
+    },
+    hostSends: (message) => {
+      const wire = encodeWireMessage(message as object);
+      fire('message', typeof wire === 'string' ? wire : wire.buffer.slice(wire.byteOffset, wire.byteOffset + wire.byteLength));
+    },
+  };
+}
+
+const HARNESSES: [string, () => Harness][] = [
+  ['Electron preload (MessagePort)', preloadHarness],
+  ['browser shell (WebSocket)', websocketHarness],
+];
+
+for (const [name, make] of HARNESSES) {
+  test(`${name}: exposes exactly the SaffronApi methods`, () => {
+    const { api } = make();
+    assert.deepEqual(Object.keys(api).sort(), [...SAFFRON_API_METHODS].sort());
+    for (const method of SAFFRON_API_METHODS) assert.equal(typeof api[method], 'function', method);
+  });
+
+  test(`${name}: requests made before the transport opens are sent in order once it does`, () => {
+    const h = make();
+    h.api.ready();
+    h.api.connect({ host: '127.0.0.1', port: 5900, password: 'pw' });
+    assert.deepEqual(h.received, []);
+    h.open();
+    h.api.keyDown(0x1e);
+    h.api.mouseWheel(-1);
+    assert.deepEqual(h.received, [
+      { type: 'ready' },
+      { type: 'connect', host: '127.0.0.1', port: 5900, password: 'pw' },
+      { type: 'keyDown', scancode: 0x1e },
+      { type: 'mouseWheel', steps: -1 },
+    ]);
+  });
+
+  test(`${name}: invalid requests throw and never leave; unknown events cannot be subscribed`, () => {
+    const h = make();
+    h.open();
+    assert.throws(() => h.api.keyDown(-1), TypeError);
+    assert.throws(() => h.api.connect({ host: 'h' }), TypeError);
+    assert.throws(() => h.api.mouseButton(4, true), TypeError);
+    assert.throws(() => h.api.on('ipc-raw' as never, () => {}), TypeError);
+    assert.deepEqual(h.received, []);
+  });
+
+  test(`${name}: events are validated before delivery, and on() returns its unsubscribe`, () => {
+    const h = make();
+    h.open();
+    const statuses: HostEvent[] = [];
+    const damages: HostEvent[] = [];
+    const offStatus = h.api.on('status', (event) => statuses.push(event));
+    h.api.on('damage', (event) => damages.push(event));
+    h.hostSends({ type: 'status', state: 'connecting', target: { host: 'h', port: 1 } });
+    h.hostSends({ type: 'status', state: 'hacked' });
+    h.hostSends({ type: 'evil' });
+    const rgba = new Uint8Array([9, 8, 7, 255]).buffer;
+    h.hostSends({ type: 'damage', displayId: 0, surfaceId: 0, patches: [{ x: 0, y: 0, width: 1, height: 1, rgba }] });
+    offStatus();
+    h.hostSends({ type: 'status', state: 'connected' });
+    assert.deepEqual(statuses, [{ type: 'status', state: 'connecting', target: { host: 'h', port: 1 } }]);
+    assert.equal(damages.length, 1);
+    const patch = (damages[0] as Extract<HostEvent, { type: 'damage' }>).patches[0];
+    assert.deepEqual([...new Uint8Array(patch.rgba)], [9, 8, 7, 255]);
+    assert.equal(h.warnings.length, 2);
+  });
+}
+
+test('the WebSocket adapter reports a closed socket as one disconnected status', () => {
+  const listeners = new Map<string, (() => void)[]>();
+  const socket = {
+    binaryType: 'blob' as 'blob' | 'arraybuffer',
+    readyState: 1,
+    send() {},
+    close() {},
+    addEventListener(type: string, listener: () => void) {
+      listeners.set(type, [...(listeners.get(type) ?? []), listener]);
+    },
+  };
+  const api = createWebSocketApi(socket as unknown as WebSocketLike);
+  const statuses: HostEvent[] = [];
+  api.on('status', (event) => statuses.push(event));
+  for (const listener of listeners.get('close') ?? []) listener();
+  assert.equal(statuses.length, 1);
+  assert.ok(statuses[0].type === 'status' && statuses[0].state === 'disconnected' && statuses[0].failure?.kind === 'closed');
+});
+
+test('the WebSocket URL follows the page (same origin, so the cookie goes along)', () => {
+  assert.equal(ipcUrlFor({ protocol: 'http:', host: '127.0.0.1:8080' }), 'ws://127.0.0.1:8080/ipc');
+  assert.equal(ipcUrlFor({ protocol: 'https:', host: 'localhost:1' }), 'wss://localhost:1/ipc');
+});
+
+test('the preload takes only the first port it is offered', () => {
+  let deliver: ((event: { ports: readonly EnginePortLike[] }) => void) | null = null;
+  const api = createPreloadApi({ on: (_channel, listener) => (deliver = listener), send() {} });
+  const first: HostRequest[] = [];
+  const second: HostRequest[] = [];
+  deliver!({ ports: [{ postMessage: (m) => first.push(m), onmessage: null }] });
+  deliver!({ ports: [{ postMessage: (m) => second.push(m), onmessage: null }] });
+  api.disconnect();
+  assert.equal(first.length, 1);
+  assert.equal(second.length, 0);
+});
