@@ -17,6 +17,7 @@ packages=(
   x11-utils              # xdpyinfo, xwininfo
   x11-xserver-utils      # xrandr, xsetroot
   xfonts-base            # the core font "fixed" that xterm draws with
+  matchbox-window-manager # lets remote-viewer go full screen under Xvfb (npm run bench)
   xterm
   xdotool
   xclip

@@ -1,0 +1,315 @@
+/**
+ * End to end, as a user runs each client: Saffron (browser shell: engine + Chromium painting)
+ * and remote-viewer (spice-gtk, under Xvfb), each on a fresh 1920x1080 Xspice running the same
+ * workload. For each: wall time from the workload's start until the client shows exactly the
+ * server's final framebuffer, client CPU seconds (whole process tree), bytes the server sent,
+ * and peak RSS. Run with `npm run bench -- end-to-end`.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { endProcess, requireProgram, runProgram, startXspice, type XspiceServer } from '../tests/support/servers';
+import { compareImages, saveImageDiff, type RgbImage } from '../tests/support/images';
+import { parseXwd } from '../tests/support/xwd';
+import { showImageWindow, waitForStableScreen } from '../tests/support/scenes';
+import { peakRss, serverBytesSent, treeCpuSeconds } from './support/proc';
+
+const REPO = join(__dirname, '..');
+/** The app as built by `npm run build`, copied aside so a rebuild during the bench cannot pull it away. */
+let appDir = REPO;
+function snapshotBuild(): void {
+  appDir = join(workDir, 'app');
+  mkdirSync(appDir);
+  for (const entry of ['bin', 'dist', 'package.json']) cpSync(join(REPO, entry), join(appDir, entry), { recursive: true });
+  symlinkSync(join(REPO, 'node_modules'), join(appDir, 'node_modules'));
+}
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** The little of HTMLCanvasElement the page-side reader uses (this file has no DOM types). */
+interface PageCanvas {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+}
+
+interface Workload {
+  name: string;
+  compression: string;
+  run(server: XspiceServer): Promise<void>;
+}
+
+interface RunningClient {
+  /** Every process of the client. */
+  roots: () => number[];
+  /** The client's parts, for a breakdown of its CPU (e.g. engine and browser). */
+  parts: () => Record<string, number[]>;
+  screen(): Promise<RgbImage>;
+  /** A cheap fingerprint of the client's screen (only the hash crosses, not the pixels). */
+  fingerprint(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+interface Client {
+  name: string;
+  /** Connects and waits until the first screen is shown. */
+  start(server: XspiceServer): Promise<RunningClient>;
+}
+
+const frames: string[] = [];
+const workDir = mkdtempSync(join(tmpdir(), 'saffron-bench-'));
+
+const photo: Workload = {
+  name: 'full-screen photo frames',
+  compression: 'quic',
+  async run(server) {
+    for (const [index, path] of frames.entries()) {
+      showImageWindow(server, path, 0, 0, `bench-frame-${index}`);
+      await waitForStableScreen(server, 300, 60_000);
+    }
+  },
+};
+
+const text: Workload = {
+  name: 'scrolling text in a full-screen xterm',
+  compression: 'auto_glz',
+  async run(server) {
+    const xterm = server.spawnClient('xterm', ['-fn', 'fixed', '+sb', '-geometry', '319x83+0+0', '-e', 'sh', '-c',
+      "printf '\\033[?25l'; seq 1 20000 | sed 's/$/: the quick brown fox jumps over the lazy dog 0123456789/'; sleep 600"], { env: { LC_ALL: 'C' } });
+    void xterm;
+    await new Promise((r) => setTimeout(r, 1000));
+    await waitForStableScreen(server, 800, 120_000);
+  },
+};
+
+function xwdOf(display: string): Promise<RgbImage> {
+  return runProgram('xwd', ['-root', '-silent', '-display', display], { timeoutMs: 10_000 }).then((bytes) => parseXwd(bytes));
+}
+
+const remoteViewer: Client = {
+  name: 'remote-viewer',
+  async start(server) {
+    requireProgram('remote-viewer');
+    const xvfbDisplay = `:${700 + Math.floor(Math.random() * 150)}`;
+    const xvfb = spawn('Xvfb', [xvfbDisplay, '-screen', '0', '1920x1080x24', '-noreset', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 800));
+    // Without a window manager remote-viewer cannot go full screen and would scale the guest.
+    requireProgram('matchbox-window-manager');
+    const wm = spawn('matchbox-window-manager', ['-use_titlebar', 'no'], { env: { ...process.env, DISPLAY: xvfbDisplay }, stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 300));
+    const viewer: ChildProcess = spawn('remote-viewer', ['--full-screen', '--kiosk', `spice://127.0.0.1:${server.port}`], {
+      env: { ...process.env, DISPLAY: xvfbDisplay, GDK_BACKEND: 'x11' },
+      stdio: 'ignore',
+    });
+    const screen = (): Promise<RgbImage> => xwdOf(xvfbDisplay);
+    const running: RunningClient = {
+      fingerprint: async () => fingerprintOf(await screen()),
+      roots: () => [viewer.pid!],
+      parts: () => ({ 'remote-viewer': [viewer.pid!] }),
+      screen,
+      async stop() {
+        await endProcess(viewer);
+        await endProcess(wm);
+        await endProcess(xvfb);
+      },
+    };
+    await waitUntilShown(running, await server.xwd(), 'remote-viewer-connect', 30_000);
+    return running;
+  },
+};
+
+let browser: Browser | null = null;
+
+const saffron: Client = {
+  name: 'saffron (browser shell)',
+  async start(server) {
+    const web = spawn(process.execPath, [join(appDir, 'bin', 'saffron.js'), 'web', '--port', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      web.stdout!.on('data', (d) => {
+        out += d;
+        const line = out.split('\n')[0];
+        if (out.includes('\n')) resolve(line);
+      });
+      web.on('exit', () => reject(new Error('saffron web exited')));
+    });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    const page: Page = await browser.newPage({ viewport: { width: 1920, height: 1200 } });
+    await page.goto(url);
+    await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+    await page.getByLabel('Port', { exact: true }).fill(String(server.port));
+    await page.getByRole('button', { name: 'Connect' }).click();
+    const screen = async (): Promise<RgbImage> => {
+      const { width, height, base64 } = await page.evaluate(() => {
+        // Runs in the page: the DOM exists there, though this file is typed for Node.
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): PageCanvas | null } }).document;
+        const canvas = doc.querySelector('canvas[aria-label="Remote display"]');
+        if (!canvas) return { width: 0, height: 0, base64: '' };
+        const rgba = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        const rgb = new Uint8Array((rgba.length / 4) * 3);
+        for (let i = 0, j = 0; i < rgba.length; i += 4) {
+          rgb[j++] = rgba[i];
+          rgb[j++] = rgba[i + 1];
+          rgb[j++] = rgba[i + 2];
+        }
+        let binary = '';
+        for (let i = 0; i < rgb.length; i += 0x8000) binary += String.fromCharCode(...rgb.subarray(i, i + 0x8000));
+        return { width: canvas.width, height: canvas.height, base64: btoa(binary) };
+      });
+      return { width, height, data: new Uint8Array(Buffer.from(base64, 'base64')) };
+    };
+    // Chromium is launched by Playwright as our child; the engine is the `saffron web` process.
+    const fingerprint = (): Promise<string> => page.evaluate((mask) => {
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): PageCanvas | null } }).document;
+      const canvas = doc.querySelector('canvas[aria-label="Remote display"]');
+      if (!canvas) return 'none';
+      const rgba = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      // FNV-1a over R, G, B of each pixel: the same function as fingerprintOf() in Node.
+      let hash = 0x811c9dc5;
+      for (let y = 0; y < canvas.height; y++) {
+        for (let x = 0; x < canvas.width; x++) {
+          if (x >= mask.left && y >= mask.top) continue;
+          const i = (y * canvas.width + x) * 4;
+          hash = Math.imul(hash ^ rgba[i], 16777619);
+          hash = Math.imul(hash ^ rgba[i + 1], 16777619);
+          hash = Math.imul(hash ^ rgba[i + 2], 16777619);
+        }
+      }
+      return `${canvas.width}x${canvas.height}:${(hash >>> 0).toString(16)}`;
+    }, MASK);
+    const running: RunningClient = {
+      fingerprint,
+      roots: () => [web.pid!, ...findChildren('chromium')],
+      parts: () => ({ engine: [web.pid!], chromium: findChildren('chromium') }),
+      screen,
+      async stop() {
+        await browser?.close();
+        browser = null;
+        await endProcess(web);
+      },
+    };
+    await waitUntilShown(running, await server.xwd(), 'saffron-connect', 30_000);
+    return running;
+  },
+};
+
+/** Chromium processes started by this bench process (Playwright does not expose the pid). */
+function findChildren(name: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(process.pid), name]).toString().trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * remote-viewer draws the guest's pointer into its picture, and xwd has no pointer: the bench
+ * parks the pointer in the bottom-right corner and every comparison (both clients) ignores it.
+ */
+const POINTER_PARK = { x: 1910, y: 1070 };
+const MASK = { left: 1872, top: 1032 }; // a 48x48 corner around the parked pointer
+
+function masked(x: number, y: number): boolean {
+  return x >= MASK.left && y >= MASK.top;
+}
+
+function fingerprintOf(image: RgbImage): string {
+  let hash = 0x811c9dc5;
+  const data = image.data;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      if (masked(x, y)) continue;
+      const i = (y * image.width + x) * 3;
+      hash = Math.imul(hash ^ data[i], 16777619);
+      hash = Math.imul(hash ^ data[i + 1], 16777619);
+      hash = Math.imul(hash ^ data[i + 2], 16777619);
+    }
+  }
+  return `${image.width}x${image.height}:${(hash >>> 0).toString(16)}`;
+}
+
+/** Waits until the client's fingerprint equals the truth's; on time-out saves both screens. */
+async function waitUntilShown(running: RunningClient, truth: RgbImage, label: string, timeoutMs: number): Promise<void> {
+  const expected = fingerprintOf(truth);
+  const deadline = Date.now() + timeoutMs;
+  while ((await running.fingerprint()) !== expected) {
+    if (Date.now() > deadline) {
+      const dir = saveImageDiff(label, await running.screen(), truth);
+      throw new Error(`${label}: the client did not show the server's final screen within ${timeoutMs} ms (${compareImages(await running.screen(), truth).differing} px differ; images in ${dir})`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+interface Result {
+  wallSeconds: number;
+  cpuSeconds: number;
+  cpuParts: Record<string, number>;
+  megabytes: number;
+  peakRssMb: number;
+}
+
+async function measure(client: Client, workload: Workload): Promise<Result> {
+  const server = await startXspice({ width: 1920, height: 1080, env: { XSPICE_IMAGE_COMPRESSION: workload.compression } });
+  try {
+    await server.run('xdotool', ['mousemove', String(POINTER_PARK.x), String(POINTER_PARK.y)]);
+    const running = await client.start(server);
+    const cpuBefore = treeCpuSeconds(running.roots());
+    const partsBefore = Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, treeCpuSeconds(pids)]));
+    const bytesBefore = serverBytesSent(server.port);
+    const rss = peakRss(running.roots);
+    const started = performance.now();
+    await workload.run(server);
+    const final = await server.xwd();
+    await waitUntilShown(running, final, `${client.name}-${workload.name}`, 60_000);
+    const wallSeconds = (performance.now() - started) / 1000;
+    const result = {
+      wallSeconds,
+      cpuSeconds: treeCpuSeconds(running.roots()) - cpuBefore,
+      cpuParts: Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, treeCpuSeconds(pids) - (partsBefore[name] ?? 0)])),
+      megabytes: (serverBytesSent(server.port) - bytesBefore) / 1e6,
+      peakRssMb: rss.stop(),
+    };
+    await running.stop();
+    return result;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(REPO, 'dist', 'renderer', 'app.js'))) throw new Error('run npm run build first');
+  snapshotBuild();
+  for (let seed = 1; seed <= 4; seed++) {
+    const path = join(workDir, `frame-${seed}.png`);
+    await runProgram('convert', ['-seed', String(seed), '-size', '1920x1080', 'plasma:fractal', '-depth', '8', `PNG24:${path}`], { timeoutMs: 60_000 });
+    frames.push(path);
+  }
+  console.log('end to end at 1920x1080 (client CPU = whole process tree; the verification reads of the client screen are included in its CPU)');
+  const pad = (s: string | number, n: number) => String(s).padStart(n);
+  console.log(`${'workload / client'.padEnd(58)}${pad('wall s', 9)}${pad('cpu s', 9)}${pad('MB sent', 10)}${pad('peak RSS MB', 13)}`);
+  for (const workload of [photo, text]) {
+    const results: Record<string, Result> = {};
+    for (const client of [remoteViewer, saffron]) {
+      const result = await measure(client, workload);
+      results[client.name] = result;
+      console.log(`${`${workload.name} / ${client.name}`.padEnd(58)}${pad(result.wallSeconds.toFixed(2), 9)}${pad(result.cpuSeconds.toFixed(2), 9)}${pad(result.megabytes.toFixed(1), 10)}${pad(result.peakRssMb.toFixed(0), 13)}  (cpu: ${Object.entries(result.cpuParts).map(([n, v]) => `${n} ${v.toFixed(2)}`).join(', ')})`);
+    }
+    const ours = results[saffron.name];
+    const theirs = results[remoteViewer.name];
+    console.log(`  ratio saffron / remote-viewer: wall ${(ours.wallSeconds / theirs.wallSeconds).toFixed(2)}x (target <= 1.1), cpu ${(ours.cpuSeconds / theirs.cpuSeconds).toFixed(2)}x (target <= 1.0)`);
+  }
+}
+
+main().then(
+  () => {
+    rmSync(workDir, { recursive: true, force: true });
+    process.exit(0);
+  },
+  (error: unknown) => {
+    console.error(`bench: ${(error as Error).message}`);
+    rmSync(workDir, { recursive: true, force: true });
+    process.exit(1);
+  },
+);
