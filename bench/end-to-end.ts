@@ -3,10 +3,14 @@
  * and remote-viewer (spice-gtk, under Xvfb), each on a fresh 1920x1080 Xspice running the same
  * workload. For each: wall time from the workload's start until the client shows exactly the
  * server's final framebuffer, client CPU seconds (whole process tree), bytes the server sent,
- * and peak RSS. Run with `npm run bench -- end-to-end`.
+ * and peak RSS. Saffron's CPU is also broken down by process (engine; Chromium's browser,
+ * renderer, GPU and network processes), and its engine reports (SAFFRON_ENGINE_METRICS) how long
+ * after their last byte updates were handed to the renderer (p95), its longest event-loop stall
+ * and its own peak RSS. Run with `npm run bench -- end-to-end`; BENCH_CLIENT=saffron|remote and
+ * BENCH_WORKLOAD=full|scroll run a part (while iterating; the ratios need both clients).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -14,7 +18,7 @@ import { endProcess, requireProgram, runProgram, startXspice, type XspiceServer 
 import { compareImages, saveImageDiff, type RgbImage } from '../tests/support/images';
 import { parseXwd } from '../tests/support/xwd';
 import { showImageWindow, waitForStableScreen } from '../tests/support/scenes';
-import { peakRss, serverBytesSent, treeCpuSeconds } from './support/proc';
+import { peakRss, processesCpuSeconds, processTree, serverBytesSent, treeCpuSeconds } from './support/proc';
 
 const REPO = join(__dirname, '..');
 /** The app as built by `npm run build`, copied aside so a rebuild during the bench cannot pull it away. */
@@ -43,12 +47,28 @@ interface Workload {
 interface RunningClient {
   /** Every process of the client. */
   roots: () => number[];
-  /** The client's parts, for a breakdown of its CPU (e.g. engine and browser). */
+  /** The client's parts, for a breakdown of its CPU (e.g. engine and browser): each lists all its processes. */
   parts: () => Record<string, number[]>;
+  /** What the client measured about itself between two moments (Date.now()), if it can. */
+  selfReport?: (fromEpochMs: number, toEpochMs: number) => SelfReport;
   screen(): Promise<RgbImage>;
   /** A cheap fingerprint of the client's screen (only the hash crosses, not the pixels). */
   fingerprint(): Promise<string>;
   stop(): Promise<void>;
+}
+
+/** Saffron's engine's own figures (src/main/host/engine-metrics.ts). */
+interface SelfReport {
+  updates: number;
+  /** Last byte of an update received -> its pixels handed to the renderer (decoding included). */
+  latencyP95Ms: number;
+  latencyMaxMs: number;
+  /** Update drawn (decoded, applied) -> handed: what coalescing and the hand-over add. */
+  addedP95Ms: number;
+  flushes: number;
+  pixelMegabytes: number;
+  loopMaxMs: number;
+  engineRssMb: number;
 }
 
 interface Client {
@@ -106,7 +126,7 @@ const remoteViewer: Client = {
     const running: RunningClient = {
       fingerprint: async () => fingerprintOf(await screen()),
       roots: () => [viewer.pid!],
-      parts: () => ({ 'remote-viewer': [viewer.pid!] }),
+      parts: () => ({ 'remote-viewer': processTree([viewer.pid!]) }),
       screen,
       async stop() {
         await endProcess(viewer);
@@ -124,7 +144,11 @@ let browser: Browser | null = null;
 const saffron: Client = {
   name: 'saffron (browser shell)',
   async start(server) {
-    const web = spawn(process.execPath, [join(appDir, 'bin', 'saffron.js'), 'web', '--port', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const metricsFile = join(workDir, `engine-metrics-${Date.now()}.jsonl`);
+    const web = spawn(process.execPath, [join(appDir, 'bin', 'saffron.js'), 'web', '--port', '0', '--no-open'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, SAFFRON_ENGINE_METRICS: metricsFile },
+    });
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       web.stdout!.on('data', (d) => {
@@ -181,7 +205,8 @@ const saffron: Client = {
     const running: RunningClient = {
       fingerprint,
       roots: () => [web.pid!, ...findChildren('chromium')],
-      parts: () => ({ engine: [web.pid!], chromium: findChildren('chromium') }),
+      parts: () => ({ engine: [web.pid!], ...chromiumParts(findChildren('chromium')) }),
+      selfReport: (from, to) => engineReport(metricsFile, from, to),
       screen,
       async stop() {
         await browser?.close();
@@ -193,6 +218,60 @@ const saffron: Client = {
     return running;
   },
 };
+
+/** Chromium's processes by role: its --type (renderer, gpu-process...) or utility sub-type; the browser has none. */
+function chromiumParts(roots: number[]): Record<string, number[]> {
+  const parts: Record<string, number[]> = {};
+  for (const pid of processTree(roots)) {
+    let args: string[];
+    try {
+      // Chromium rewrites its command line into one space-separated string.
+      args = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split(/[\0 ]/);
+    } catch {
+      continue;
+    }
+    const type = args.find((a) => a.startsWith('--type='))?.slice('--type='.length);
+    const sub = args.find((a) => a.startsWith('--utility-sub-type='))?.split('.').pop();
+    (parts[`chromium ${sub ?? type ?? 'browser'}`] ??= []).push(pid);
+  }
+  return parts;
+}
+
+/** The engine's metrics lines written between two moments (one line every 250 ms; see engine-metrics.ts). */
+function engineReport(file: string, fromEpochMs: number, toEpochMs: number): SelfReport {
+  const latencies: number[] = [];
+  const added: number[] = [];
+  let flushes = 0;
+  let pixelBytes = 0;
+  let loopMaxMs = 0;
+  let engineRssMb = 0;
+  for (const text of readFileSync(file, 'utf8').split('\n')) {
+    if (!text) continue;
+    const line = JSON.parse(text) as { t: number; latencyMs: number[]; addedMs: number[]; flushes: number; pixelBytes: number; loopMaxMs: number; rssMb: number };
+    // A line covers the 250 ms before its time stamp.
+    if (line.t < fromEpochMs || line.t - 250 > toEpochMs) continue;
+    latencies.push(...line.latencyMs);
+    added.push(...line.addedMs);
+    flushes += line.flushes;
+    pixelBytes += line.pixelBytes;
+    loopMaxMs = Math.max(loopMaxMs, line.loopMaxMs);
+    engineRssMb = Math.max(engineRssMb, line.rssMb);
+  }
+  const quantile = (values: number[], q: number): number => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  };
+  return {
+    updates: latencies.length,
+    latencyP95Ms: quantile(latencies, 0.95),
+    latencyMaxMs: quantile(latencies, 1),
+    addedP95Ms: quantile(added, 0.95),
+    flushes,
+    pixelMegabytes: pixelBytes / 1e6,
+    loopMaxMs,
+    engineRssMb,
+  };
+}
 
 /** Chromium processes started by this bench process (Playwright does not expose the pid). */
 function findChildren(name: string): number[] {
@@ -248,6 +327,7 @@ interface Result {
   cpuParts: Record<string, number>;
   megabytes: number;
   peakRssMb: number;
+  self?: SelfReport;
 }
 
 async function measure(client: Client, workload: Workload): Promise<Result> {
@@ -256,21 +336,28 @@ async function measure(client: Client, workload: Workload): Promise<Result> {
     await server.run('xdotool', ['mousemove', String(POINTER_PARK.x), String(POINTER_PARK.y)]);
     const running = await client.start(server);
     const cpuBefore = treeCpuSeconds(running.roots());
-    const partsBefore = Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, treeCpuSeconds(pids)]));
+    const partsBefore = Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, processesCpuSeconds(pids)]));
     const bytesBefore = serverBytesSent(server.port);
     const rss = peakRss(running.roots);
     const started = performance.now();
+    const startedEpoch = Date.now();
     await workload.run(server);
     const final = await server.xwd();
     await waitUntilShown(running, final, `${client.name}-${workload.name}`, 60_000);
     const wallSeconds = (performance.now() - started) / 1000;
+    const shownEpoch = Date.now();
     const result = {
       wallSeconds,
       cpuSeconds: treeCpuSeconds(running.roots()) - cpuBefore,
-      cpuParts: Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, treeCpuSeconds(pids) - (partsBefore[name] ?? 0)])),
+      cpuParts: Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, processesCpuSeconds(pids) - (partsBefore[name] ?? 0)])),
       megabytes: (serverBytesSent(server.port) - bytesBefore) / 1e6,
       peakRssMb: rss.stop(),
     };
+    if (running.selfReport) {
+      // Let the engine write the line covering the last moments.
+      await new Promise((r) => setTimeout(r, 300));
+      Object.assign(result, { self: running.selfReport(startedEpoch, shownEpoch) });
+    }
     await running.stop();
     return result;
   } finally {
@@ -289,15 +376,23 @@ async function main(): Promise<void> {
   console.log('end to end at 1920x1080 (client CPU = whole process tree; the verification reads of the client screen are included in its CPU)');
   const pad = (s: string | number, n: number) => String(s).padStart(n);
   console.log(`${'workload / client'.padEnd(58)}${pad('wall s', 9)}${pad('cpu s', 9)}${pad('MB sent', 10)}${pad('peak RSS MB', 13)}`);
-  for (const workload of [photo, text]) {
+  const onlyWorkload = process.env.BENCH_WORKLOAD;
+  const onlyClient = process.env.BENCH_CLIENT;
+  for (const workload of [photo, text].filter((w) => !onlyWorkload || w.name.startsWith(onlyWorkload))) {
     const results: Record<string, Result> = {};
-    for (const client of [remoteViewer, saffron]) {
+    for (const client of [remoteViewer, saffron].filter((c) => !onlyClient || c.name.startsWith(onlyClient))) {
       const result = await measure(client, workload);
       results[client.name] = result;
-      console.log(`${`${workload.name} / ${client.name}`.padEnd(58)}${pad(result.wallSeconds.toFixed(2), 9)}${pad(result.cpuSeconds.toFixed(2), 9)}${pad(result.megabytes.toFixed(1), 10)}${pad(result.peakRssMb.toFixed(0), 13)}  (cpu: ${Object.entries(result.cpuParts).map(([n, v]) => `${n} ${v.toFixed(2)}`).join(', ')})`);
+      console.log(`${`${workload.name} / ${client.name}`.padEnd(58)}${pad(result.wallSeconds.toFixed(2), 9)}${pad(result.cpuSeconds.toFixed(2), 9)}${pad(result.megabytes.toFixed(1), 10)}${pad(result.peakRssMb.toFixed(0), 13)}  (cpu: ${Object.entries(result.cpuParts).filter(([, v]) => v >= 0.005).map(([n, v]) => `${n} ${v.toFixed(2)}`).join(', ')})`);
+      const self = result.self;
+      if (self) {
+        console.log(`  engine: ${self.updates} updates; last byte -> pixels handed to the renderer p95 ${self.latencyP95Ms.toFixed(1)} ms (target < 10), max ${self.latencyMaxMs.toFixed(1)}; drawn -> handed p95 ${self.addedP95Ms.toFixed(1)} ms`);
+        console.log(`          ${self.flushes} flushes, ${self.pixelMegabytes.toFixed(0)} MB of pixels to the renderer; longest event-loop stall ${self.loopMaxMs.toFixed(1)} ms (target <= 16); engine peak RSS ${self.engineRssMb.toFixed(0)} MB (target < 250)`);
+      }
     }
     const ours = results[saffron.name];
     const theirs = results[remoteViewer.name];
+    if (!ours || !theirs) continue;
     console.log(`  ratio saffron / remote-viewer: wall ${(ours.wallSeconds / theirs.wallSeconds).toFixed(2)}x (target <= 1.1), cpu ${(ours.cpuSeconds / theirs.cpuSeconds).toFixed(2)}x (target <= 1.0)`);
   }
 }

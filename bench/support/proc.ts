@@ -53,6 +53,16 @@ export function treeCpuSeconds(roots: number[]): number {
   return ticks / TICKS_PER_SECOND;
 }
 
+/** CPU seconds of exactly these processes (not their children), sampled now. */
+export function processesCpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = readStat(pid);
+    if (stat) ticks += stat.cpuTicks;
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
 /** Resident memory of a process tree now, in MB. */
 export function treeRssMb(roots: number[]): number {
   let kb = 0;

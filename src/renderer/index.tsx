@@ -1,6 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import type { SaffronApi } from '../shared/ipc';
 import { App } from './App';
+import { eventsUrlFor, newPipeId, openEventStream } from './transport/event-stream';
 import { createWebSocketApi, ipcUrlFor } from './transport/websocket-api';
 
 declare global {
@@ -13,7 +14,12 @@ declare global {
 /** Electron's preload API when present, else the browser shell's WebSocket to the page's own server. */
 function connectApi(): SaffronApi {
   if (window.saffron) return window.saffron;
-  return createWebSocketApi(new WebSocket(ipcUrlFor(window.location)), (message) => console.warn(`saffron: ${message}`));
+  // Events (pixels above all) come on a streamed HTTP response, requests go on the WebSocket;
+  // the pipe ID pairs the two (docs/architecture.md, "Moving pixels to the renderer").
+  const pipe = newPipeId();
+  const events = openEventStream(eventsUrlFor(pipe));
+  const log = (message: string): void => console.warn(`saffron: ${message}`);
+  return createWebSocketApi(new WebSocket(`${ipcUrlFor(window.location)}?pipe=${pipe}`), log, events);
 }
 
 const root = document.getElementById('root');

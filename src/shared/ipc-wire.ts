@@ -17,7 +17,8 @@ function isArrayBuffer(value: unknown): value is ArrayBuffer {
   return Object.prototype.toString.call(value) === '[object ArrayBuffer]';
 }
 
-export function encodeWireMessage(message: object): WireData {
+/** A message as JSON text with each ArrayBuffer replaced by {"$buffer": index}, and those buffers. */
+export function splitWireMessage(message: object): { json: string; buffers: ArrayBuffer[] } {
   const buffers: ArrayBuffer[] = [];
   const json = JSON.stringify(message, (_key, value: unknown) => {
     if (isArrayBuffer(value)) {
@@ -26,6 +27,11 @@ export function encodeWireMessage(message: object): WireData {
     }
     return value;
   });
+  return { json, buffers };
+}
+
+export function encodeWireMessage(message: object): WireData {
+  const { json, buffers } = splitWireMessage(message);
   if (buffers.length === 0) return json;
   const jsonBytes = new TextEncoder().encode(json);
   let total = 4 + jsonBytes.length;
@@ -71,6 +77,11 @@ export function decodeWireMessage(data: WireData): unknown {
     buffers.push(data.slice(start, start + length).buffer);
     offset = start + length;
   }
+  return parseJson(json, buffers);
+}
+
+/** The inverse of splitWireMessage: every buffer must be referenced exactly once. Throws WireFormatError. */
+export function joinWireMessage(json: string, buffers: readonly ArrayBuffer[]): unknown {
   return parseJson(json, buffers);
 }
 

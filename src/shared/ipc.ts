@@ -2,16 +2,23 @@
  * The IPC contract between the engine host (Node side: Electron utility process or the browser
  * shell's server) and the renderer. Requests go renderer → host, events host → renderer.
  * Every message is plain data (structured-clone and JSON friendly, pixels as ArrayBuffers), and
- * each side validates what it receives with the hand-written validators below: a renderer is
- * untrusted input to the host, and the host's events are checked before React ever sees them.
+ * each side validates what it receives (ipc-validators.ts): a renderer is untrusted input to the
+ * host, and the host's events are checked before React ever sees them.
  */
-import type { Failure, FailureKind } from './errors';
+import type { Failure } from './errors';
+import type { LibraryState, ProfileFields, Settings } from './profiles';
 import type { ConnectTarget, MouseModeName, SessionState } from './session-types';
+import { validateHostEvent, validateHostRequest } from './ipc-validators';
+
+export { MAX_SURFACE_SIDE, isValidScancode, validateHostEvent, validateHostRequest, type Validated } from './ipc-validators';
 
 // ---------------------------------------------------------------------------------------------
 // Requests: renderer → host
 
-export interface ConnectParams {
+/** The form's options: the same meaning as in a saved profile (profiles.ts). */
+export type ConnectOptionFields = Pick<ProfileFields, 'username' | 'tlsOnly' | 'caPem' | 'hostSubject' | 'proxy'>;
+
+export interface ConnectParams extends Partial<ConnectOptionFields> {
   readonly host: string;
   readonly port?: number;
   readonly tlsPort?: number;
@@ -19,10 +26,27 @@ export interface ConnectParams {
   readonly password?: string;
 }
 
+/** A profile to save: `id` absent creates one. `password` undefined keeps the saved one. */
+export interface SaveProfileParams {
+  readonly id?: string;
+  readonly fields: ProfileFields;
+  /** A new password to keep in the keychain; '' or forgetPassword removes it. */
+  readonly password?: string;
+  readonly forgetPassword?: boolean;
+}
+
+/** Commands from the Electron menu (the browser shell has them in the page). */
+export type MenuCommand = 'toggleFullScreen' | 'zoomIn' | 'zoomOut' | 'zoomActual' | 'scaleToFit' | 'releaseGrab';
+export const MENU_COMMANDS: readonly MenuCommand[] = ['toggleFullScreen', 'zoomIn', 'zoomOut', 'zoomActual', 'scaleToFit', 'releaseGrab'];
+
 export type HostRequest =
-  /** The renderer is listening: the host replies with the current status (and display, if any). */
+  /** The renderer is listening: the host replies with where things stand. */
   | { readonly type: 'ready' }
   | ({ readonly type: 'connect' } & ConnectParams)
+  /** Opens a saved profile; `password` (from a prompt) replaces the saved one for this attempt. */
+  | { readonly type: 'connectProfile'; readonly id: string; readonly password?: string }
+  /** Connects again to the last target with its options (after the server refused the password). */
+  | { readonly type: 'retry'; readonly password?: string }
   | { readonly type: 'disconnect' }
   | { readonly type: 'keyDown'; readonly scancode: number }
   | { readonly type: 'keyUp'; readonly scancode: number }
@@ -34,7 +58,17 @@ export type HostRequest =
   | { readonly type: 'mouseButton'; readonly button: number; readonly pressed: boolean }
   /** Wheel notches: negative is up, positive is down (sent as presses of buttons 4 and 5). */
   | { readonly type: 'mouseWheel'; readonly steps: number }
-  | { readonly type: 'requestMouseMode'; readonly mode: MouseModeName };
+  | { readonly type: 'requestMouseMode'; readonly mode: MouseModeName }
+  /** Sets the guest's lock keys: SCROLL_LOCK 1, NUM_LOCK 2, CAPS_LOCK 4. */
+  | { readonly type: 'setKeyModifiers'; readonly modifiers: number }
+  /** Presses a combination from the Send Key menu (names in key-combos.ts). */
+  | { readonly type: 'sendKeyCombo'; readonly combo: string }
+  | ({ readonly type: 'saveProfile' } & SaveProfileParams)
+  | { readonly type: 'deleteProfile'; readonly id: string }
+  | { readonly type: 'duplicateProfile'; readonly id: string }
+  /** A .vv file the person picked: its text becomes a profile (its password goes to the keychain). */
+  | { readonly type: 'importVv'; readonly fileName: string; readonly text: string }
+  | { readonly type: 'saveSettings'; readonly settings: Settings };
 
 export type HostRequestType = HostRequest['type'];
 
@@ -49,6 +83,12 @@ export interface StatusEvent {
   /** Set when state is 'disconnected' because something failed. */
   readonly failure?: Failure;
   readonly guestName?: string;
+  /** What is happening now, in a few words ("Reconnecting, attempt 2 of 10"). */
+  readonly detail?: string;
+  /** The saved profile this session came from. */
+  readonly profileId?: string;
+  /** The password typed can be retried (the target is known to the host). */
+  readonly canRetry?: boolean;
 }
 
 export interface SurfaceCreatedEvent {
@@ -83,6 +123,22 @@ export interface DamageEvent {
   readonly patches: readonly DamagePatch[];
 }
 
+/** One monitor: the part of a display channel's primary surface it shows. */
+export interface MonitorArea {
+  readonly monitorId: number;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The monitors of one display channel (none: the whole primary surface is one monitor). */
+export interface MonitorsEvent {
+  readonly type: 'monitors';
+  readonly displayId: number;
+  readonly monitors: readonly MonitorArea[];
+}
+
 export interface MouseModeEvent {
   readonly type: 'mouseMode';
   readonly mode: MouseModeName;
@@ -95,6 +151,26 @@ export interface CursorEvent {
   readonly visible: boolean;
 }
 
+/** The guest's pointer image: straight RGBA; null means the default pointer. */
+export interface CursorImage {
+  readonly width: number;
+  readonly height: number;
+  readonly hotX: number;
+  readonly hotY: number;
+  readonly rgba: ArrayBuffer;
+}
+
+export interface CursorShapeEvent {
+  readonly type: 'cursorShape';
+  readonly shape: CursorImage | null;
+}
+
+/** The guest's lock keys (SCROLL_LOCK 1, NUM_LOCK 2, CAPS_LOCK 4). */
+export interface KeyModifiersEvent {
+  readonly type: 'keyModifiers';
+  readonly modifiers: number;
+}
+
 export interface StatsEvent {
   readonly type: 'stats';
   /** Damage events sent in the last interval, per second. */
@@ -103,6 +179,8 @@ export interface StatsEvent {
   readonly pixelBytesPerSecond: number;
   /** Bytes received from the SPICE server per second; null while the engine does not count them. */
   readonly networkBytesPerSecond: number | null;
+  /** Round trip to the server in ms; null while the engine does not measure it. */
+  readonly latencyMs: number | null;
 }
 
 export interface NoticeEvent {
@@ -110,15 +188,44 @@ export interface NoticeEvent {
   readonly message: string;
 }
 
+export interface LibraryEvent extends LibraryState {
+  readonly type: 'library';
+}
+
+export interface SettingsEvent {
+  readonly type: 'settings';
+  readonly settings: Settings;
+}
+
+/** How the shell runs this window. */
+export interface ShellEvent {
+  readonly type: 'shell';
+  readonly shell: 'electron' | 'browser';
+  /** Kiosk: the display only, full screen, no menus or status bar. */
+  readonly kiosk: boolean;
+}
+
+export interface CommandEvent {
+  readonly type: 'command';
+  readonly command: MenuCommand;
+}
+
 export type HostEvent =
   | StatusEvent
   | SurfaceCreatedEvent
   | SurfaceDestroyedEvent
   | DamageEvent
+  | MonitorsEvent
   | MouseModeEvent
   | CursorEvent
+  | CursorShapeEvent
+  | KeyModifiersEvent
   | StatsEvent
-  | NoticeEvent;
+  | NoticeEvent
+  | LibraryEvent
+  | SettingsEvent
+  | ShellEvent
+  | CommandEvent;
 
 export type HostEventType = HostEvent['type'];
 export type HostEventOf<T extends HostEventType> = Extract<HostEvent, { type: T }>;
@@ -128,10 +235,17 @@ export const HOST_EVENT_TYPES: readonly HostEventType[] = [
   'surfaceCreated',
   'surfaceDestroyed',
   'damage',
+  'monitors',
   'mouseMode',
   'cursor',
+  'cursorShape',
+  'keyModifiers',
   'stats',
   'notice',
+  'library',
+  'settings',
+  'shell',
+  'command',
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -141,6 +255,8 @@ export interface SaffronApi {
   /** Call once listeners are in place: the host then reports where things stand. */
   ready(): void;
   connect(params: ConnectParams): void;
+  connectProfile(id: string, password?: string): void;
+  retry(password?: string): void;
   disconnect(): void;
   keyDown(scancode: number): void;
   keyUp(scancode: number): void;
@@ -149,6 +265,13 @@ export interface SaffronApi {
   mouseButton(button: number, pressed: boolean): void;
   mouseWheel(steps: number): void;
   requestMouseMode(mode: MouseModeName): void;
+  setKeyModifiers(modifiers: number): void;
+  sendKeyCombo(combo: string): void;
+  saveProfile(params: SaveProfileParams): void;
+  deleteProfile(id: string): void;
+  duplicateProfile(id: string): void;
+  importVv(fileName: string, text: string): void;
+  saveSettings(settings: Settings): void;
   /** Subscribes to one event type; unknown types throw. Returns the unsubscribe function. */
   on<T extends HostEventType>(type: T, listener: (event: HostEventOf<T>) => void): () => void;
 }
@@ -157,6 +280,8 @@ export interface SaffronApi {
 export const SAFFRON_API_METHODS = [
   'ready',
   'connect',
+  'connectProfile',
+  'retry',
   'disconnect',
   'keyDown',
   'keyUp',
@@ -165,6 +290,13 @@ export const SAFFRON_API_METHODS = [
   'mouseButton',
   'mouseWheel',
   'requestMouseMode',
+  'setKeyModifiers',
+  'sendKeyCombo',
+  'saveProfile',
+  'deleteProfile',
+  'duplicateProfile',
+  'importVv',
+  'saveSettings',
   'on',
 ] as const satisfies readonly (keyof SaffronApi)[];
 
@@ -175,6 +307,11 @@ export interface ApiTransport {
   listen(listener: (message: unknown) => void): () => void;
   /** Called with a short reason when the host sent something invalid (it is dropped). */
   onInvalid?(reason: string): void;
+}
+
+/** Drops undefined optional fields, so a request carries only what was given. */
+function defined<T extends object>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
 }
 
 /**
@@ -202,7 +339,23 @@ export function createSaffronApi(transport: ApiTransport): SaffronApi {
 
   return {
     ready: () => post({ type: 'ready' }),
-    connect: (params) => post({ type: 'connect', ...pickConnectParams(params) }),
+    connect: (params) =>
+      post(
+        defined({
+          type: 'connect',
+          host: params.host,
+          port: params.port,
+          tlsPort: params.tlsPort,
+          password: params.password,
+          username: params.username,
+          tlsOnly: params.tlsOnly,
+          caPem: params.caPem,
+          hostSubject: params.hostSubject,
+          proxy: params.proxy,
+        }),
+      ),
+    connectProfile: (id, password) => post(defined({ type: 'connectProfile', id, password })),
+    retry: (password) => post(defined({ type: 'retry', password })),
     disconnect: () => post({ type: 'disconnect' }),
     keyDown: (scancode) => post({ type: 'keyDown', scancode }),
     keyUp: (scancode) => post({ type: 'keyUp', scancode }),
@@ -211,6 +364,14 @@ export function createSaffronApi(transport: ApiTransport): SaffronApi {
     mouseButton: (button, pressed) => post({ type: 'mouseButton', button, pressed }),
     mouseWheel: (steps) => post({ type: 'mouseWheel', steps }),
     requestMouseMode: (mode) => post({ type: 'requestMouseMode', mode }),
+    setKeyModifiers: (modifiers) => post({ type: 'setKeyModifiers', modifiers }),
+    sendKeyCombo: (combo) => post({ type: 'sendKeyCombo', combo }),
+    saveProfile: (params) =>
+      post(defined({ type: 'saveProfile', id: params.id, fields: params.fields, password: params.password, forgetPassword: params.forgetPassword })),
+    deleteProfile: (id) => post({ type: 'deleteProfile', id }),
+    duplicateProfile: (id) => post({ type: 'duplicateProfile', id }),
+    importVv: (fileName, text) => post({ type: 'importVv', fileName, text }),
+    saveSettings: (settings) => post({ type: 'saveSettings', settings }),
     on(type, listener) {
       if (!(HOST_EVENT_TYPES as readonly string[]).includes(type)) throw new TypeError(`saffron: unknown event "${String(type)}"`);
       if (typeof listener !== 'function') throw new TypeError('saffron: a listener must be a function');
@@ -228,280 +389,6 @@ export function createSaffronApi(transport: ApiTransport): SaffronApi {
       };
     },
   };
-}
-
-/** Copies only the known connect fields, so a caller's extra properties never cross. */
-function pickConnectParams(params: ConnectParams): ConnectParams {
-  return {
-    host: params.host,
-    ...(params.port !== undefined ? { port: params.port } : {}),
-    ...(params.tlsPort !== undefined ? { tlsPort: params.tlsPort } : {}),
-    ...(params.password !== undefined ? { password: params.password } : {}),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Validators: one per message, nothing accepted that the types do not describe
-
-export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-
-type Fields = Readonly<Record<string, unknown>>;
-/** A validator returns the typed message, or a string saying what is wrong. */
-type MessageValidator<T> = (fields: Fields) => T | string;
-
-/** Largest guest surface accepted (SPICE heads are at most 16384 wide in practice). */
-export const MAX_SURFACE_SIDE = 16_384;
-const MAX_SCANCODE_PLAIN = 0x7f;
-/** E0-prefixed keys are 0x100 | code; E1-prefixed (only Pause's first half) 0x200 | code. */
-const E0 = 0x100;
-const E1 = 0x200;
-const MAX_WHEEL_STEPS = 64;
-const MAX_MOTION = 65_535;
-const MAX_HOST_LENGTH = 255;
-/** Generous: SPICE tickets are 60 bytes; the session reports a clearer error for long ones. */
-const MAX_PASSWORD_LENGTH = 1024;
-const MAX_TEXT_LENGTH = 4096;
-const MAX_PATCHES = 4096;
-const FAILURE_KINDS: readonly FailureKind[] = ['connect', 'tls', 'auth', 'protocol', 'closed', 'timeout', 'unsupported'];
-const SESSION_STATES: readonly SessionState[] = ['idle', 'connecting', 'connected', 'disconnected'];
-const MOUSE_MODES: readonly MouseModeName[] = ['server', 'client'];
-const MOUSE_BUTTONS: readonly number[] = [1, 2, 3, 6, 7];
-
-function isRecord(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isInteger(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function isArrayBuffer(value: unknown): value is ArrayBuffer {
-  // Not instanceof: buffers may come from another realm (a MessagePort, the context bridge).
-  return Object.prototype.toString.call(value) === '[object ArrayBuffer]';
-}
-
-function isOneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value);
-}
-
-/** Names a field the message type does not have, if any (extra fields are refused). */
-function unexpectedField(fields: Fields, allowed: readonly string[]): string | null {
-  for (const key of Object.keys(fields)) if (key !== 'type' && !allowed.includes(key)) return key;
-  return null;
-}
-
-function only(fields: Fields, allowed: readonly string[]): string | null {
-  const extra = unexpectedField(fields, allowed);
-  return extra === null ? null : `unexpected field "${extra}"`;
-}
-
-export function isValidScancode(value: unknown): value is number {
-  if (!isInteger(value, 1, E1 | MAX_SCANCODE_PLAIN)) return false;
-  if (value <= MAX_SCANCODE_PLAIN) return true;
-  if (value >= E0 && value <= (E0 | MAX_SCANCODE_PLAIN)) return true;
-  return value === (E1 | 0x1d); // Pause: E1 1D 45, the only E1 key
-}
-
-/** A host name or address a person may type: no spaces or control characters. */
-function isHostName(value: unknown): value is string {
-  // eslint-disable-next-line no-control-regex
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_HOST_LENGTH && !/[\s\u0000-\u001f\u007f/?#@]/.test(value);
-}
-
-function isPort(value: unknown): value is number {
-  return isInteger(value, 1, 65_535);
-}
-
-function checkText(value: unknown, what: string): string | null {
-  return typeof value === 'string' && value.length <= MAX_TEXT_LENGTH ? null : `${what} must be a string of at most ${MAX_TEXT_LENGTH} characters`;
-}
-
-const validateConnect: MessageValidator<HostRequest> = (f) => {
-  const extra = only(f, ['host', 'port', 'tlsPort', 'password']);
-  if (extra) return extra;
-  if (!isHostName(f.host)) return 'host must be a host name or address';
-  if (f.port !== undefined && !isPort(f.port)) return 'port must be a whole number from 1 to 65535';
-  if (f.tlsPort !== undefined && !isPort(f.tlsPort)) return 'tlsPort must be a whole number from 1 to 65535';
-  if (f.port === undefined && f.tlsPort === undefined) return 'a port or a TLS port is required';
-  if (f.password !== undefined && (typeof f.password !== 'string' || f.password.length > MAX_PASSWORD_LENGTH)) {
-    return 'password must be a string';
-  }
-  return {
-    type: 'connect',
-    host: f.host,
-    ...(f.port !== undefined ? { port: f.port } : {}),
-    ...(f.tlsPort !== undefined ? { tlsPort: f.tlsPort } : {}),
-    ...(typeof f.password === 'string' ? { password: f.password } : {}),
-  };
-};
-
-const REQUEST_VALIDATORS: { readonly [K in HostRequestType]: MessageValidator<HostRequest> } = {
-  ready: (f) => only(f, []) ?? { type: 'ready' },
-  connect: validateConnect,
-  disconnect: (f) => only(f, []) ?? { type: 'disconnect' },
-  keyDown: (f) => only(f, ['scancode']) ?? (isValidScancode(f.scancode) ? { type: 'keyDown', scancode: f.scancode } : 'scancode is not a PC AT set-1 code'),
-  keyUp: (f) => only(f, ['scancode']) ?? (isValidScancode(f.scancode) ? { type: 'keyUp', scancode: f.scancode } : 'scancode is not a PC AT set-1 code'),
-  mousePosition: (f) => {
-    const extra = only(f, ['x', 'y', 'displayId']);
-    if (extra) return extra;
-    if (!isInteger(f.x, 0, MAX_SURFACE_SIDE) || !isInteger(f.y, 0, MAX_SURFACE_SIDE)) return 'x and y must be whole guest pixels';
-    if (!isInteger(f.displayId, 0, 255)) return 'displayId must be 0-255';
-    return { type: 'mousePosition', x: f.x, y: f.y, displayId: f.displayId };
-  },
-  mouseMotion: (f) => {
-    const extra = only(f, ['dx', 'dy']);
-    if (extra) return extra;
-    if (!isInteger(f.dx, -MAX_MOTION, MAX_MOTION) || !isInteger(f.dy, -MAX_MOTION, MAX_MOTION)) return 'dx and dy must be whole pixels';
-    return { type: 'mouseMotion', dx: f.dx, dy: f.dy };
-  },
-  mouseButton: (f) => {
-    const extra = only(f, ['button', 'pressed']);
-    if (extra) return extra;
-    if (typeof f.button !== 'number' || !MOUSE_BUTTONS.includes(f.button)) return 'button must be 1, 2, 3, 6 or 7 (the wheel is mouseWheel)';
-    if (typeof f.pressed !== 'boolean') return 'pressed must be a boolean';
-    return { type: 'mouseButton', button: f.button, pressed: f.pressed };
-  },
-  mouseWheel: (f) => {
-    const extra = only(f, ['steps']);
-    if (extra) return extra;
-    if (!isInteger(f.steps, -MAX_WHEEL_STEPS, MAX_WHEEL_STEPS) || f.steps === 0) return `steps must be a non-zero whole number within ±${MAX_WHEEL_STEPS}`;
-    return { type: 'mouseWheel', steps: f.steps };
-  },
-  requestMouseMode: (f) => only(f, ['mode']) ?? (isOneOf(f.mode, MOUSE_MODES) ? { type: 'requestMouseMode', mode: f.mode } : 'mode must be "server" or "client"'),
-};
-
-function validateTarget(value: unknown): ConnectTarget | string {
-  if (!isRecord(value)) return 'target must be an object';
-  const extra = unexpectedField(value, ['host', 'port', 'tlsPort']);
-  if (extra !== null || 'type' in value) return `target has an unexpected field "${extra ?? 'type'}"`;
-  if (!isHostName(value.host)) return 'target.host must be a host name';
-  if (value.port !== undefined && !isPort(value.port)) return 'target.port must be a port';
-  if (value.tlsPort !== undefined && !isPort(value.tlsPort)) return 'target.tlsPort must be a port';
-  return {
-    host: value.host,
-    ...(value.port !== undefined ? { port: value.port } : {}),
-    ...(value.tlsPort !== undefined ? { tlsPort: value.tlsPort } : {}),
-  };
-}
-
-function validateFailure(value: unknown): Failure | string {
-  if (!isRecord(value)) return 'failure must be an object';
-  if (unexpectedField(value, ['kind', 'message']) !== null || 'type' in value) return 'failure has unexpected fields';
-  if (!isOneOf(value.kind, FAILURE_KINDS)) return 'failure.kind is unknown';
-  return checkText(value.message, 'failure.message') ?? { kind: value.kind, message: value.message as string };
-}
-
-function validatePatch(value: unknown): DamagePatch | string {
-  if (!isRecord(value)) return 'a patch must be an object';
-  if (unexpectedField(value, ['x', 'y', 'width', 'height', 'rgba']) !== null || 'type' in value) return 'a patch has unexpected fields';
-  const { x, y, width, height, rgba } = value;
-  if (!isInteger(x, 0, MAX_SURFACE_SIDE - 1) || !isInteger(y, 0, MAX_SURFACE_SIDE - 1)) return 'patch x and y must be inside a surface';
-  if (!isInteger(width, 1, MAX_SURFACE_SIDE - x) || !isInteger(height, 1, MAX_SURFACE_SIDE - y)) return 'patch size is out of range';
-  if (!isArrayBuffer(rgba)) return 'patch rgba must be an ArrayBuffer';
-  if (rgba.byteLength !== width * height * 4) return `patch rgba holds ${rgba.byteLength} bytes, ${width}x${height} needs ${width * height * 4}`;
-  return { x, y, width, height, rgba };
-}
-
-const EVENT_VALIDATORS: { readonly [K in HostEventType]: MessageValidator<HostEvent> } = {
-  status: (f) => {
-    const extra = only(f, ['state', 'target', 'failure', 'guestName']);
-    if (extra) return extra;
-    if (!isOneOf(f.state, SESSION_STATES)) return 'state is unknown';
-    let target: ConnectTarget | undefined;
-    if (f.target !== undefined) {
-      const checked = validateTarget(f.target);
-      if (typeof checked === 'string') return checked;
-      target = checked;
-    }
-    let failure: Failure | undefined;
-    if (f.failure !== undefined) {
-      const checked = validateFailure(f.failure);
-      if (typeof checked === 'string') return checked;
-      failure = checked;
-    }
-    if (f.guestName !== undefined) {
-      const problem = checkText(f.guestName, 'guestName');
-      if (problem) return problem;
-    }
-    return {
-      type: 'status',
-      state: f.state,
-      ...(target ? { target } : {}),
-      ...(failure ? { failure } : {}),
-      ...(typeof f.guestName === 'string' ? { guestName: f.guestName } : {}),
-    };
-  },
-  surfaceCreated: (f) => {
-    const extra = only(f, ['displayId', 'surfaceId', 'width', 'height', 'primary']);
-    if (extra) return extra;
-    if (!isInteger(f.displayId, 0, 255) || !isInteger(f.surfaceId, 0, 0xffff_ffff)) return 'displayId or surfaceId out of range';
-    if (!isInteger(f.width, 1, MAX_SURFACE_SIDE) || !isInteger(f.height, 1, MAX_SURFACE_SIDE)) return 'surface size out of range';
-    if (typeof f.primary !== 'boolean') return 'primary must be a boolean';
-    return { type: 'surfaceCreated', displayId: f.displayId, surfaceId: f.surfaceId, width: f.width, height: f.height, primary: f.primary };
-  },
-  surfaceDestroyed: (f) => {
-    const extra = only(f, ['displayId', 'surfaceId']);
-    if (extra) return extra;
-    if (!isInteger(f.displayId, 0, 255) || !isInteger(f.surfaceId, 0, 0xffff_ffff)) return 'displayId or surfaceId out of range';
-    return { type: 'surfaceDestroyed', displayId: f.displayId, surfaceId: f.surfaceId };
-  },
-  damage: (f) => {
-    const extra = only(f, ['displayId', 'surfaceId', 'patches']);
-    if (extra) return extra;
-    if (!isInteger(f.displayId, 0, 255) || !isInteger(f.surfaceId, 0, 0xffff_ffff)) return 'displayId or surfaceId out of range';
-    if (!Array.isArray(f.patches) || f.patches.length === 0 || f.patches.length > MAX_PATCHES) return `patches must be a list of 1 to ${MAX_PATCHES}`;
-    const patches: DamagePatch[] = [];
-    for (const raw of f.patches as unknown[]) {
-      const patch = validatePatch(raw);
-      if (typeof patch === 'string') return patch;
-      patches.push(patch);
-    }
-    return { type: 'damage', displayId: f.displayId, surfaceId: f.surfaceId, patches };
-  },
-  mouseMode: (f) => only(f, ['mode']) ?? (isOneOf(f.mode, MOUSE_MODES) ? { type: 'mouseMode', mode: f.mode } : 'mode must be "server" or "client"'),
-  cursor: (f) => {
-    const extra = only(f, ['x', 'y', 'visible']);
-    if (extra) return extra;
-    if (!isInteger(f.x, -MAX_MOTION, MAX_MOTION) || !isInteger(f.y, -MAX_MOTION, MAX_MOTION)) return 'cursor x and y must be whole pixels';
-    if (typeof f.visible !== 'boolean') return 'visible must be a boolean';
-    return { type: 'cursor', x: f.x, y: f.y, visible: f.visible };
-  },
-  stats: (f) => {
-    const extra = only(f, ['framesPerSecond', 'pixelBytesPerSecond', 'networkBytesPerSecond']);
-    if (extra) return extra;
-    const { framesPerSecond, pixelBytesPerSecond, networkBytesPerSecond } = f;
-    if (!isFiniteNumber(framesPerSecond) || framesPerSecond < 0) return 'framesPerSecond must be a number ≥ 0';
-    if (!isFiniteNumber(pixelBytesPerSecond) || pixelBytesPerSecond < 0) return 'pixelBytesPerSecond must be a number ≥ 0';
-    if (networkBytesPerSecond !== null && (!isFiniteNumber(networkBytesPerSecond) || networkBytesPerSecond < 0)) {
-      return 'networkBytesPerSecond must be a number ≥ 0 or null';
-    }
-    return { type: 'stats', framesPerSecond, pixelBytesPerSecond, networkBytesPerSecond };
-  },
-  notice: (f) => only(f, ['message']) ?? checkText(f.message, 'message') ?? { type: 'notice', message: f.message as string },
-};
-
-function validateWith<T>(value: unknown, validators: Readonly<Record<string, MessageValidator<T>>>, what: string): Validated<T> {
-  if (!isRecord(value)) return { ok: false, error: `a ${what} must be an object` };
-  const type = value.type;
-  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(validators, type)) {
-    return { ok: false, error: `unknown ${what} type ${JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : type ?? null)}` };
-  }
-  const result = validators[type](value);
-  return typeof result === 'string' ? { ok: false, error: `${type}: ${result}` } : { ok: true, value: result };
-}
-
-/** Checks a request the host received from a renderer. */
-export function validateHostRequest(value: unknown): Validated<HostRequest> {
-  return validateWith(value, REQUEST_VALIDATORS, 'request');
-}
-
-/** Checks an event the renderer received from the host. */
-export function validateHostEvent(value: unknown): Validated<HostEvent> {
-  return validateWith(value, EVENT_VALIDATORS, 'event');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -461,6 +461,8 @@ export interface QemuOptions {
   spiceOptions?: string[];
   /** Also listen for TLS on a second free port, with certificates from this dir. */
   tls?: { x509Dir: string };
+  /** Listen on this port instead of a free one (a server restarted where a client expects it). */
+  port?: number;
 }
 
 export interface QemuServer {
@@ -536,7 +538,7 @@ async function startQemuOnce(options: QemuOptions): Promise<QemuServer> {
   let port: number;
   let tlsPort: number | undefined;
   try {
-    port = await freePort();
+    port = options.port ?? await freePort();
     if (options.tls) tlsPort = await freePort();
   } catch (err) {
     await rm(dir, { recursive: true, force: true });

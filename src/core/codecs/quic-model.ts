@@ -4,26 +4,33 @@
  *
  * Everything here must evolve exactly as it does in the encoder (spice-common quic.c), since
  * nothing about the model is transmitted: both sides rebuild it from the pixels decoded so far.
+ *
+ * Speed note: what the row decoders call per pixel or per run lives on classes (methods of
+ * ChannelModel and CommonState) rather than in exported functions. tsx, which runs the tests and
+ * benchmarks, turns every use of an imported binding into a getter call, which costs more than
+ * the work itself in these loops; a method call on an object of one class is cheap everywhere.
  */
+import { ProtocolError } from '../protocol/errors';
+import type { QuicBits } from './quic-bits';
 
 /** Codeword length limit of the family (DEFmaxclen in quic.c). */
 const MAX_CODEWORD_LEN = 26;
 
 /** Wait mask index stops growing here (DEFwmimax): updates then happen every 1..64 pixels. */
-export const WMI_MAX = 6;
+const WMI_MAX = 6;
 
 /** Pixels coded with one wait mask before moving to the next, larger one (DEFwminext). */
-export const WMI_NEXT = 2048;
+const WMI_NEXT = 2048;
 
 /** Number of run-length coder states (MELCSTATES). */
 const MELC_STATES = 32;
 
 /** Run-length coder: log2 of the expected run length in each state (the J table of quic.c). */
-export const MELC_LEN = Uint8Array.of(
+const MELC_LEN = Uint8Array.of(
   0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 9, 10, 11, 12, 13, 14,
   15,
 );
-export const MELC_LAST_STATE = MELC_STATES - 1;
+const MELC_LAST_STATE = MELC_STATES - 1;
 
 /**
  * Counter-halving thresholds per wait mask index, for the model evolution quic.c uses
@@ -70,62 +77,75 @@ const TABRAND = Uint32Array.of(
   0x81474925, 0xa8b6c7ad, 0xee5931de, 0xb2f8158d, 0x59fb7409, 0x2e3dfaed, 0x9af25a3f, 0xe1fed4d5,
 );
 
+/*
+ * Layout of QuicFamily.table, one Int32Array so that the decoding loops, which pay for every
+ * distinct typed array they touch (a map check and three loads per array and iteration), need
+ * few of them:
+ *
+ *   [0, 256)      unfold: residual (folded) back to a difference modulo 2^bpc
+ *   [256, 264)    escape codeword of code l: length | first escaped value << 8 | suffix mask << 16
+ *   [264, 272)    code info of code l: l | escape prefix length << 4 (what ModelSet stores per context)
+ *   BUCKET_OF     context value to bucket
+ *   PACKED_LEN    codeword lengths of value v under codes 2k and 2k + 1, at v * 4 + k
+ *   SLACK_DROP    at v * 8 + best: by how much coding v can shrink best's lead over another code
+ *   BUCKET_FIRST, BUCKET_LAST   first and last context of each bucket
+ *   RECIPROCAL    floor(65536 / n) for n < 32
+ */
+const ESCAPE = 256;
+const CODE_INFO = 264;
+const BUCKET_OF = 272;
+const PACKED_LEN = BUCKET_OF + 256;
+const SLACK_DROP = PACKED_LEN + 256 * 4;
+const BUCKET_FIRST = SLACK_DROP + 256 * 8;
+const BUCKET_LAST = BUCKET_FIRST + 8;
+const RECIPROCAL = BUCKET_LAST + 8;
+const FAMILY_TABLE_SIZE = RECIPROCAL + 32;
+
 /**
  * Golomb-Rice code family for one bit depth (8 bits per channel, or 5 for RGB16). Code `l`
  * sends value v as unary(v >> l) then the l low bits, except that long unary prefixes are
- * replaced by an escape ("not-GR") codeword so no codeword exceeds MAX_CODEWORD_LEN bits.
+ * replaced by an escape ("not-GR") codeword so no codeword exceeds MAX_CODEWORD_LEN bits: z
+ * leading zeros reaching the escape prefix length mean that a fixed-width suffix follows, giving
+ * the value minus the number of GR values.
  */
 export class QuicFamily {
   readonly bpc: number;
   /** Sample mask: arithmetic on samples wraps modulo 2^bpc. */
   readonly mask: number;
-  /** Per code l: length of the escape prefix, i.e. the number of leading zeros that means "not GR". */
-  readonly escapePrefix = new Int32Array(8);
-  /** Per code l: values below this are plain GR codewords; the escape codes the rest. */
-  readonly grCount = new Int32Array(8);
-  /** Per code l: total length of an escape codeword (prefix + fixed-width suffix). */
-  readonly escapeLen = new Int32Array(8);
-  /** Per code l: mask of the escape codeword's suffix bits. */
-  readonly escapeMask = new Int32Array(8);
-  /** codeLen[v * 8 + l]: length of the codeword for value v under code l (drives model updates). */
-  readonly codeLen = new Uint8Array(256 * 8);
-  /** Residual (folded, 0..2^bpc-1) back to a signed difference modulo 2^bpc. */
-  readonly unfold = new Uint8Array(256);
-  /** Value to code number of its codeword (used by the test encoder). */
-  readonly fold = new Uint8Array(256);
-  /** Context value (the previous residual) to bucket index. */
-  readonly bucketOf = new Uint8Array(256);
-  /** First and last context value of each bucket. */
-  readonly bucketFirst = new Uint8Array(8);
-  readonly bucketLast = new Uint8Array(8);
-  readonly bucketCount: number;
+  /** The family's tables, laid out as described above. */
+  readonly table = new Int32Array(FAMILY_TABLE_SIZE);
 
   constructor(bpc: number) {
     this.bpc = bpc;
     const levels = 1 << bpc;
     this.mask = levels - 1;
+    const t = this.table;
+    const codeLen = new Uint8Array(256 * 8);
     for (let l = 0; l < bpc; l++) {
       // The escape prefix is as long as the limit allows, but never longer than needed to
       // cover every value with plain GR codewords.
       const prefix = Math.min(MAX_CODEWORD_LEN - bpc, (1 << (bpc - l)) - 1);
       const escapedValues = levels - (prefix << l);
       const suffixLen = ceilLog2(escapedValues);
-      this.escapePrefix[l] = prefix;
-      this.grCount[l] = prefix << l;
-      this.escapeLen[l] = prefix + suffixLen;
-      this.escapeMask[l] = (1 << suffixLen) - 1;
+      t[ESCAPE + l] = (prefix + suffixLen) | ((prefix << l) << 8) | (((1 << suffixLen) - 1) << 16);
+      t[CODE_INFO + l] = l | (prefix << 4);
       for (let v = 0; v < 256; v++) {
-        this.codeLen[v * 8 + l] = v < prefix << l ? (v >>> l) + l + 1 : prefix + suffixLen;
+        codeLen[v * 8 + l] = v < prefix << l ? (v >>> l) + l + 1 : prefix + suffixLen;
+      }
+    }
+    // Codes the family does not have (5 bits: 5 to 7) keep length 0 and are never ranked.
+    for (let v = 0; v < 256; v++) {
+      for (let k = 0; k < 4; k++) t[PACKED_LEN + v * 4 + k] = codeLen[v * 8 + 2 * k]! | (codeLen[v * 8 + 2 * k + 1]! << 16);
+      for (let best = 0; best < bpc; best++) {
+        let drop = 0;
+        for (let l = 0; l < bpc; l++) drop = Math.max(drop, codeLen[v * 8 + best]! - codeLen[v * 8 + l]!);
+        t[SLACK_DROP + v * 8 + best] = drop;
       }
     }
     // Residuals are folded so small magnitudes get small codes: 0, -1, 1, -2, 2, ... become
     // 0, 1, 2, 3, 4, ... (in quic.c terms xlatL2U / xlatU2L). Entries past 2^bpc stay 0, as in
     // quic.c's static tables, so garbage from a corrupt 5-bit stream decodes deterministically.
-    const half = this.mask >>> 1;
-    for (let s = 0; s < levels; s++) {
-      this.unfold[s] = s & 1 ? this.mask - (s >>> 1) : s >>> 1;
-      this.fold[s] = s <= half ? s << 1 : ((this.mask - s) << 1) + 1;
-    }
+    for (let s = 0; s < levels; s++) t[s] = s & 1 ? this.mask - (s >>> 1) : s >>> 1;
     // Buckets group contexts with doubling sizes: {0}, {1,2}, {3..6}, {7..14}, ... A bucket that
     // would leave less than its own size behind absorbs the rest (8 bpc: {127..255}).
     let bucket = 0;
@@ -134,15 +154,15 @@ export class QuicFamily {
     for (;;) {
       let end = start + size - 1;
       if (end + size >= levels) end = levels - 1;
-      for (let v = start; v <= end; v++) this.bucketOf[v] = bucket;
-      this.bucketFirst[bucket] = start;
-      this.bucketLast[bucket] = end;
+      for (let v = start; v <= end; v++) t[BUCKET_OF + v] = bucket;
+      t[BUCKET_FIRST + bucket] = start;
+      t[BUCKET_LAST + bucket] = end;
       bucket++;
       if (end >= levels - 1) break;
       start = end + 1;
       size *= 2;
     }
-    this.bucketCount = bucket;
+    for (let n = 1; n < 32; n++) t[RECIPROCAL + n] = Math.floor(65536 / n);
   }
 }
 
@@ -155,42 +175,241 @@ function ceilLog2(n: number): number {
 export const FAMILY_8BPC = new QuicFamily(8);
 export const FAMILY_5BPC = new QuicFamily(5);
 
+/*
+ * Layout of ModelSet.state, for channel c (at most 4):
+ *
+ *   [c * 256, c * 256 + 256)   code info (l | escape prefix << 4) of the best code for each
+ *                              context: what the decoding loops read for every sample
+ *   COSTS + c * 32 + b * 4 + k   costs of codes 2k (low 16 bits) and 2k + 1 (high) in bucket b
+ *   BEST + c * 8 + b             best code of bucket b
+ *   SLACK + c * 8 + b            lower bound on the best code's lead (see ModelSet)
+ *   PENDING + c * 4 + 0, 1, 2    counted updates: context << 8 | value, count, room for more
+ */
+const COSTS = 4 * 256;
+const BEST = COSTS + 4 * 32;
+const SLACK = BEST + 4 * 8;
+const PENDING = SLACK + 4 * 8;
+const STATE_SIZE = PENDING + 4 * 4;
+
 /**
- * Model of one colour channel: its row of residuals (the contexts of the next row's pixels) and
- * the statistics of each context bucket.
+ * The adaptive statistics of up to four channels (three for RGB, one for a gray or alpha
+ * plane), reused from image to image (reset()): a text screen arrives as thousands of small
+ * images, and allocating models for each one would cost more than decoding it.
+ *
+ * Per channel and context bucket: the running cost of every code number (the total length the
+ * bucket's values would have had under it), and the code with the lowest cost, which codes the
+ * bucket's next values. quic.c updates all costs and searches the lowest at every update, and a
+ * small image updates at nearly every pixel, so this keeps the same numbers more cheaply:
+ * - costs stay below 2^15 (the lowest is halved, with the rest, once it passes the trigger, at
+ *   most 900, and a code's cost grows at most 7 times faster than the lowest one), so two share
+ *   an int32 and four additions update a bucket;
+ * - the search is skipped while the best code's lead is known to survive: SLACK is a lower
+ *   bound on the lead (counting a tie with a larger code number as behind by 1, since quic.c's
+ *   scan gives ties to the larger code), and a value can shrink it by no more than its
+ *   SLACK_DROP;
+ * - repeats of the same update (flat areas outside run-length mode: the first row, the alpha
+ *   plane) are only counted, and applied together, as long as they provably change neither the
+ *   best code nor the halving.
  *
  * A residual only exceeds 2^bpc - 1 in a corrupt RGB16 stream (a valid encoder never codes
  * one); such contexts index entries that keep their initial values, so decoding stays in
  * bounds and deterministic, though it no longer matches quic.c's garbage bit for bit.
  */
-export class ChannelModel {
-  /**
-   * Residuals, shifted by one: corr[x + 1] belongs to pixel x, corr[0] is the context of pixel 0
-   * (quic.c's correlate_row[-1]). Never cleared between rows: pixels inside a run keep the
-   * previous rows' residuals, and the format depends on exactly that.
-   */
-  readonly corr: Uint8Array;
-  /** Best code number of each bucket. */
-  readonly best: Uint8Array;
-  /**
-   * Best code number for each context value, i.e. best[bucketOf[ctx]] flattened so the row
-   * decoders need one lookup per sample; rewritten for a bucket whenever its best code changes.
-   */
-  readonly codeOf: Uint8Array;
-  /** Accumulated codeword lengths, 8 per bucket (one per code number). */
-  readonly counters: Int32Array;
+export class ModelSet {
+  /** The statistics, laid out as described above. */
+  readonly state = new Int32Array(STATE_SIZE);
+  /** The family's table (QuicFamily.table). */
+  table = FAMILY_8BPC.table;
+  private family = FAMILY_8BPC;
+  private channels = 0;
 
-  constructor(width: number, family: QuicFamily) {
-    this.corr = new Uint8Array(width + 1);
-    this.best = new Uint8Array(family.bucketCount).fill(family.bpc - 1);
-    this.codeOf = new Uint8Array(256).fill(family.bpc - 1);
-    this.counters = new Int32Array(family.bucketCount * 8);
+  /** Prepares `channels` fresh channel models for a new image. */
+  reset(family: QuicFamily, channels: number): void {
+    const s = this.state;
+    const top = family.bpc - 1;
+    s.fill(family.table[CODE_INFO + top]!, 0, channels * 256);
+    s.fill(0, COSTS, BEST);
+    s.fill(top, BEST, SLACK);
+    s.fill(0, SLACK, PENDING);
+    for (let c = 0; c < 4; c++) {
+      s[PENDING + c * 4] = -1;
+      s[PENDING + c * 4 + 1] = 0;
+      s[PENDING + c * 4 + 2] = 0;
+    }
+    this.family = family;
+    this.table = family.table;
+    this.channels = channels;
+  }
+
+  /**
+   * Records that value `v` was coded in context `ctx` of channel `c`: every code's cost in the
+   * context's bucket grows by the length v would have had under it, the cheapest becomes the
+   * bucket's code, and all costs halve once the best exceeds the trigger, so the model forgets
+   * old statistics. Callers flush() before the trigger changes.
+   */
+  update(c: number, ctx: number, v: number, trigger: number): void {
+    const s = this.state;
+    const key = (ctx << 8) | v;
+    const pending = PENDING + (c << 2);
+    if (key === s[pending]) {
+      if (s[pending + 2]! > 0) {
+        s[pending + 2]!--;
+        s[pending + 1]!++;
+        return;
+      }
+      if (s[pending + 1] === 0 && this.countRepeats(c, ctx, v, trigger)) return;
+    }
+    if (s[pending + 1] !== 0) this.flushChannel(c);
+    s[pending] = key;
+    const t = this.table;
+    const bucket = t[BUCKET_OF + ctx]!;
+    const b = COSTS + (c << 5) + (bucket << 2);
+    const p = PACKED_LEN + (v << 2);
+    s[b] = (s[b]! + t[p]!) | 0;
+    s[b + 1] = (s[b + 1]! + t[p + 1]!) | 0;
+    s[b + 2] = (s[b + 2]! + t[p + 2]!) | 0;
+    s[b + 3] = (s[b + 3]! + t[p + 3]!) | 0;
+    const cb = (c << 3) + bucket;
+    const best = s[BEST + cb]!;
+    const bestCost = (s[b + (best >>> 1)]! >>> ((best & 1) << 4)) & 0xffff;
+    const slack = s[SLACK + cb]! - t[SLACK_DROP + ((v << 3) | best)]!;
+    if (slack >= 0 && bestCost <= trigger) s[SLACK + cb] = slack;
+    else this.settle(c, bucket, trigger);
+  }
+
+  /** Applies the updates counted by update(), in every channel. */
+  flush(): void {
+    for (let c = 0; c < this.channels; c++) this.flushChannel(c);
+  }
+
+  private flushChannel(c: number): void {
+    const s = this.state;
+    const pending = PENDING + (c << 2);
+    const count = s[pending + 1]!;
+    if (count === 0) return;
+    s[pending + 1] = 0;
+    s[pending + 2] = 0;
+    const t = this.table;
+    const ctx = s[pending]! >>> 8;
+    const v = s[pending]! & 0xff;
+    const bucket = t[BUCKET_OF + ctx]!;
+    const b = COSTS + (c << 5) + (bucket << 2);
+    const p = PACKED_LEN + (v << 2);
+    // No lane overflows: the sums are what `count` single updates would leave.
+    s[b] = (s[b]! + count * t[p]!) | 0;
+    s[b + 1] = (s[b + 1]! + count * t[p + 1]!) | 0;
+    s[b + 2] = (s[b + 2]! + count * t[p + 2]!) | 0;
+    s[b + 3] = (s[b + 3]! + count * t[p + 3]!) | 0;
+    const cb = (c << 3) + bucket;
+    s[SLACK + cb] = s[SLACK + cb]! - count * t[SLACK_DROP + ((v << 3) | s[BEST + cb]!)]!;
+  }
+
+  /**
+   * The update just applied comes again: works out how many like it can follow without
+   * changing the best code or halving, and if any can, counts this one as the first of them.
+   */
+  private countRepeats(c: number, ctx: number, v: number, trigger: number): boolean {
+    const s = this.state;
+    const t = this.table;
+    const bucket = t[BUCKET_OF + ctx]!;
+    const cb = (c << 3) + bucket;
+    const best = s[BEST + cb]!;
+    const shift = (best & 1) << 4;
+    const bestCost = (s[COSTS + (c << 5) + (bucket << 2) + (best >>> 1)]! >>> shift) & 0xffff;
+    const bestLen = (t[PACKED_LEN + (v << 2) + (best >>> 1)]! >>> shift) & 0xffff;
+    const slack = Math.min(s[SLACK + cb]!, 1023);
+    const drop = t[SLACK_DROP + ((v << 3) | best)]!;
+    // Lower bounds of (trigger - bestCost) / bestLen and slack / drop, by reciprocals.
+    let room = trigger >= bestCost && slack >= 0 ? ((trigger - bestCost) * t[RECIPROCAL + bestLen]!) >>> 16 : 0;
+    if (drop > 0) room = Math.min(room, (slack * t[RECIPROCAL + drop]!) >>> 16);
+    if (room === 0) return false;
+    const pending = PENDING + (c << 2);
+    s[pending + 1] = 1;
+    s[pending + 2] = room - 1;
+    return true;
+  }
+
+  /** Finds the bucket's best code again, halves its costs when due, and measures the lead. */
+  private settle(c: number, bucket: number, trigger: number): void {
+    const s = this.state;
+    const b = COSTS + (c << 5) + (bucket << 2);
+    const cb = (c << 3) + bucket;
+    const bpc = this.family.bpc;
+    let key = bpc === 8 ? rankedKeys(s[b]!, s[b + 1]!, s[b + 2]!, s[b + 3]!) : rankedKeysNarrow(s, b, bpc);
+    const best = 7 - ((key >>> 13) & 7);
+    if (s[BEST + cb] !== best) {
+      s[BEST + cb] = best;
+      const t = this.table;
+      s.fill(t[CODE_INFO + best]!, (c << 8) + t[BUCKET_FIRST + bucket]!, (c << 8) + t[BUCKET_LAST + bucket]! + 1);
+    }
+    if (key >>> 16 > trigger) {
+      for (let k = 0; k < 4; k++) s[b + k] = (s[b + k]! >>> 1) & 0x7fff7fff;
+      key = bpc === 8 ? rankedKeys(s[b]!, s[b + 1]!, s[b + 2]!, s[b + 3]!) : rankedKeysNarrow(s, b, bpc);
+      // Rounding may have put another code level with or ahead of the best one: then the slack
+      // is negative, and the next update searches again, as quic.c would.
+      if (7 - ((key >>> 13) & 7) !== best) {
+        s[SLACK + cb] = -1;
+        return;
+      }
+    }
+    s[SLACK + cb] = (key & 0x1fff) >>> 3;
   }
 }
 
 /**
+ * Ranks the 8 codes of a bucket from its packed costs. Each code gets the key cost << 3 | (7 - l),
+ * so the smallest key is the cheapest code and, on a tie, the larger code number, as quic.c's
+ * scan picks. Costs stay below 2^16, so keys fit in 19 bits: returns the smallest key << 13 |
+ * (second smallest - smallest, capped at 0x1fff). The difference shifted right by 3 is the best
+ * code's lead over the rest (capped, so still a lower bound): the cost difference, less 1 for a
+ * larger code number.
+ */
+function rankedKeys(w0: number, w1: number, w2: number, w3: number): number {
+  const k0 = ((w0 & 0xffff) << 3) | 7;
+  const k1 = ((w0 >>> 16) << 3) | 6;
+  const k2 = ((w1 & 0xffff) << 3) | 5;
+  const k3 = ((w1 >>> 16) << 3) | 4;
+  const k4 = ((w2 & 0xffff) << 3) | 3;
+  const k5 = ((w2 >>> 16) << 3) | 2;
+  const k6 = ((w3 & 0xffff) << 3) | 1;
+  const k7 = (w3 >>> 16) << 3;
+  // Pairs, then pairs of pairs, keeping the smallest and second smallest of each group.
+  const a0 = Math.min(k0, k1);
+  const a1 = Math.max(k0, k1);
+  const b0 = Math.min(k2, k3);
+  const b1 = Math.max(k2, k3);
+  const c0 = Math.min(k4, k5);
+  const c1 = Math.max(k4, k5);
+  const d0 = Math.min(k6, k7);
+  const d1 = Math.max(k6, k7);
+  const ab0 = Math.min(a0, b0);
+  const ab1 = Math.min(Math.max(a0, b0), Math.min(a1, b1));
+  const cd0 = Math.min(c0, d0);
+  const cd1 = Math.min(Math.max(c0, d0), Math.min(c1, d1));
+  const min = Math.min(ab0, cd0);
+  const second = Math.min(Math.max(ab0, cd0), Math.min(ab1, cd1));
+  return (min << 13) | Math.min(second - min, 0x1fff);
+}
+
+/** rankedKeys() for a family of fewer than 8 codes, whose costs start at state[b]. */
+function rankedKeysNarrow(state: Int32Array, b: number, bpc: number): number {
+  let min = 0x7fffffff;
+  let second = 0x7fffffff;
+  for (let l = 0; l < bpc; l++) {
+    const key = (((state[b + (l >>> 1)]! >>> ((l & 1) << 4)) & 0xffff) << 3) | (7 - l);
+    if (key < min) {
+      second = min;
+      min = key;
+    } else if (key < second) {
+      second = key;
+    }
+  }
+  return (min << 13) | Math.min(second - min, 0x1fff);
+}
+
+/**
  * Per-stream adaptation state (quic.c's CommonState). The three RGB channels share one; gray and
- * alpha planes have their own.
+ * alpha planes have their own. Reused from image to image like ChannelModel.
  */
 export class CommonState {
   /** Pixels left before the next model update, carried across segments and rows. */
@@ -208,52 +427,93 @@ export class CommonState {
   melcLen = MELC_LEN[0]!;
   melcOrder = 1 << MELC_LEN[0]!;
 
+  /** Back to the state at the start of an image. */
+  reset(): void {
+    this.waitcnt = 0;
+    this.seed = 0xff;
+    this.wmidx = 0;
+    this.wmileft = WMI_NEXT;
+    this.trigger = TRIGGERS[0]!;
+    this.melcState = 0;
+    this.melcLen = MELC_LEN[0]!;
+    this.melcOrder = 1 << MELC_LEN[0]!;
+  }
+
   /** Next interval draw: masked by the caller with the current wait mask. */
   nextRandom(): number {
     this.seed = (this.seed + 1) & 0xff;
     return TABRAND[this.seed]!;
   }
 
-  /** Advances to the next wait mask index (called every WMI_NEXT pixels until WMI_MAX). */
-  nextWaitMask(): void {
-    this.wmidx++;
-    this.trigger = TRIGGERS[this.wmidx > 10 ? 10 : this.wmidx]!;
-    this.wmileft = WMI_NEXT;
+  /**
+   * How many of the `remaining` pixels of a row to decode next under the current wait mask
+   * (`waitMask()`): the mask grows every WMI_NEXT pixels, counted across rows, until WMI_MAX, so
+   * a row is cut into segments at those points.
+   */
+  segmentLength(remaining: number): number {
+    return this.wmidx < WMI_MAX && this.wmileft <= remaining ? this.wmileft : remaining;
   }
-}
 
-/**
- * Records that value `v` was coded in context `ctx`: every code's running cost in the context's
- * bucket grows by the length v would have had under it, the cheapest becomes the bucket's code,
- * and all costs halve once the best exceeds the trigger, so the model forgets old statistics.
- */
-export function updateModel(
-  model: ChannelModel,
-  ctx: number,
-  v: number,
-  family: QuicFamily,
-  trigger: number,
-): void {
-  const bucket = family.bucketOf[ctx]!;
-  const counters = model.counters;
-  const codeLen = family.codeLen;
-  const base = bucket * 8;
-  const lens = v * 8;
-  let best = family.bpc - 1;
-  let bestLen = (counters[base + best]! += codeLen[lens + best]!);
-  // Downwards with a strict comparison: on a tie the larger code number wins, as in quic.c.
-  for (let l = best - 1; l >= 0; l--) {
-    const len = (counters[base + l]! += codeLen[lens + l]!);
-    if (len < bestLen) {
-      best = l;
-      bestLen = len;
+  /** The current wait mask: an update waits 1 + (random & mask) pixels. */
+  waitMask(): number {
+    return (1 << this.wmidx) - 1;
+  }
+
+  /** Counts a segment of `length` pixels as decoded, moving to the next wait mask when due. */
+  segmentDone(length: number): void {
+    if (this.wmidx >= WMI_MAX) return;
+    if (length < this.wmileft) {
+      this.wmileft -= length;
+    } else {
+      this.wmidx++;
+      this.trigger = TRIGGERS[this.wmidx > 10 ? 10 : this.wmidx]!;
+      this.wmileft = WMI_NEXT;
     }
   }
-  if (model.best[bucket] !== best) {
-    model.best[bucket] = best;
-    model.codeOf.fill(best, family.bucketFirst[bucket], family.bucketLast[bucket]! + 1);
-  }
-  if (bestLen > trigger) {
-    for (let l = 0; l < family.bpc; l++) counters[base + l]! >>= 1;
+
+  /**
+   * Decodes one run length at `bits.pos` and moves past it (quic.c's decode_state_run): an
+   * adaptive Golomb code in the style of JPEG-LS's MELCODE. Each leading 1 bit means "a full run
+   * of 2^melcLen pixels" and moves to a state expecting longer runs; the terminating 0 is
+   * followed by the remainder in melcLen bits, and the state then steps back once. Never returns
+   * more than `maxRun`: a longer run can only come from a corrupt stream.
+   */
+  decodeRun(bits: QuicBits, maxRun: number): number {
+    const words = bits.words;
+    let pos = bits.pos;
+    let run = 0;
+    for (;;) {
+      const q = pos >>> 5;
+      const s = pos & 31;
+      const window = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
+      const ones = Math.clz32(~window);
+      for (let hit = 0; hit < ones; hit++) {
+        run += this.melcOrder;
+        if (this.melcState < MELC_LAST_STATE) {
+          this.melcLen = MELC_LEN[++this.melcState]!;
+          this.melcOrder = 1 << this.melcLen;
+        }
+      }
+      if (run > maxRun) throw new ProtocolError('QUIC image: run past the end of the row');
+      if (ones < 32) {
+        pos += ones + 1;
+        break;
+      }
+      pos += 32;
+    }
+    const len = this.melcLen;
+    if (len > 0) {
+      const q = pos >>> 5;
+      const s = pos & 31;
+      run += ((words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s))) >>> (32 - len);
+      pos += len;
+    }
+    if (this.melcState > 0) {
+      this.melcLen = MELC_LEN[--this.melcState]!;
+      this.melcOrder = 1 << this.melcLen;
+    }
+    if (run > maxRun) throw new ProtocolError('QUIC image: run past the end of the row');
+    bits.pos = pos;
+    return run;
   }
 }

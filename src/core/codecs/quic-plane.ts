@@ -1,100 +1,88 @@
 /**
  * Row decoder for a single 8-bit plane: the whole of a GRAY image, or the alpha of an RGBA
- * image (coded after the colour of each row, with its own model and state). Same scheme as the
- * colour channels in quic-rgb.ts, with one sample per pixel; the sample lives in the byte of the
- * output word at bit `shift`.
+ * image (coded after the colour of each row, with its own model and state). Same scheme and
+ * same data layout as the colour channels in quic-rgb.ts (see there for the written-out Golomb
+ * decoding), with one sample per pixel. The sample is ORed into the byte of the output word at
+ * bit `shift`, which must be zero before: the output starts zeroed, and the RGB decoder leaves
+ * the alpha byte 0 when an alpha plane follows. A run of zeros then costs nothing.
  */
-import { decodeRun, peek32, type QuicBits } from './quic-bits';
-import { codeTable, golomb } from './quic-golomb';
-import { ChannelModel, CommonState, FAMILY_8BPC, WMI_MAX, updateModel } from './quic-model';
-
-const CODES = codeTable(FAMILY_8BPC);
+import type { QuicBits } from './quic-bits';
+import { CommonState, FAMILY_8BPC, ModelSet } from './quic-model';
 
 export class PlaneDecoder {
-  readonly model: ChannelModel;
+  readonly models = new ModelSet();
   readonly state = new CommonState();
-  /** Bits of each output word that belong to other planes and must be preserved. */
-  readonly keep: number;
+  /** Residuals, as in quic-rgb.ts with one channel: corr[x + 1] belongs to pixel x. */
+  corr = new Uint8Array(0);
+  bits!: QuicBits;
+  px: Int32Array = new Int32Array(0);
+  width = 0;
+  /** 0 for gray (later replicated by quic.ts), 24 for alpha. */
+  shift = 0;
 
-  constructor(
-    readonly bits: QuicBits,
-    readonly px: Int32Array,
-    readonly width: number,
-    /** 0 for gray (later replicated by quic.ts), 24 for alpha. */
-    readonly shift: number,
-  ) {
-    this.model = new ChannelModel(width, FAMILY_8BPC);
-    this.keep = ~(0xff << shift);
+  /** Prepares for a new image; the decoder and its model are reused from image to image. */
+  reset(bits: QuicBits, px: Int32Array, width: number, shift: number): void {
+    this.bits = bits;
+    this.px = px;
+    this.width = width;
+    this.shift = shift;
+    if (this.corr.length < width + 1) this.corr = new Uint8Array(width + 1);
+    this.models.reset(FAMILY_8BPC, 1);
+    this.state.reset();
   }
 
   /** Decodes the plane of row `y` (rows in order, 0 first). */
   decodeRow(y: number): void {
-    const { model, state } = this;
-    model.corr[0] = y === 0 ? 0 : model.corr[1]!;
-    const cur = y * this.width;
-    let x = 0;
-    let remaining = this.width;
-    while (state.wmidx < WMI_MAX && state.wmileft <= remaining) {
-      if (state.wmileft > 0) {
-        const end = x + state.wmileft;
-        if (y === 0) firstRowSegment(this, x, end, (1 << state.wmidx) - 1);
-        else rowSegment(this, cur, x, end, (1 << state.wmidx) - 1);
-        x = end;
-        remaining -= state.wmileft;
-      }
-      state.nextWaitMask();
-    }
-    if (remaining > 0) {
-      if (y === 0) firstRowSegment(this, x, x + remaining, (1 << state.wmidx) - 1);
-      else rowSegment(this, cur, x, x + remaining, (1 << state.wmidx) - 1);
-      if (state.wmidx < WMI_MAX) state.wmileft -= remaining;
+    const { corr, state, width } = this;
+    corr[0] = y === 0 ? 0 : corr[1]!;
+    const cur = y * width;
+    for (let x = 0; x < width; ) {
+      const length = state.segmentLength(width - x);
+      if (y === 0) firstRowSegment(this, x, x + length, state.waitMask());
+      else rowSegment(this, cur, x, x + length, state.waitMask());
+      // The trigger may change with the wait mask: updates counted under the old one go first.
+      this.models.flush();
+      state.segmentDone(length);
+      x += length;
     }
     this.bits.check();
   }
 }
 
-function update(d: PlaneDecoder, x: number): void {
-  const corr = d.model.corr;
-  updateModel(d.model, corr[x]!, corr[x + 1]!, FAMILY_8BPC, d.state.trigger);
-}
-
 function firstRowSegment(d: PlaneDecoder, start: number, end: number, waitmask: number): void {
   const words = d.bits.words;
   const px = d.px;
+  const corr = d.corr;
+  const models = d.models;
+  const code = models.state;
+  const table = models.table;
   const state = d.state;
-  const unfold = FAMILY_8BPC.unfold;
-  const corr = d.model.corr;
-  const codeOf = d.model.codeOf;
+  const trigger = state.trigger;
   const shift = d.shift;
-  const keep = d.keep;
   let pos = d.bits.pos;
-  let i = start;
-  let stop: number;
-  if (i === 0) {
-    const c = golomb(peek32(words, pos), codeOf[corr[0]!]!, CODES);
-    pos += c >>> 8;
-    corr[1] = c;
-    px[0] = (px[0]! & keep) | (unfold[c & 0xff]! << shift);
-    if (state.waitcnt > 0) {
-      state.waitcnt--;
+  let stop = start + state.waitcnt;
+  let left = start === 0 ? 0 : (px[start - 1]! >>> shift) & 0xff;
+  for (let i = start; i < end; i++) {
+    const q = pos >>> 5;
+    const s = pos & 31;
+    const bits = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
+    const info = code[corr[i]!]!;
+    const l = info & 15;
+    const z = Math.clz32(bits);
+    let v: number;
+    if (z < info >>> 4) {
+      pos += z + 1 + l;
+      v = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
-      state.waitcnt = state.nextRandom() & waitmask;
-      update(d, 0);
+      const e = table[256 + l]!;
+      pos += e & 0xff;
+      v = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
     }
-    i = 1;
-    stop = 1 + state.waitcnt;
-  } else {
-    stop = i + state.waitcnt;
-  }
-  let left = (px[i - 1]! >>> shift) & 0xff;
-  for (; i < end; i++) {
-    const c = golomb(peek32(words, pos), codeOf[corr[i]!]!, CODES);
-    pos += c >>> 8;
-    corr[i + 1] = c;
-    left = (unfold[c & 0xff]! + left) & 0xff;
-    px[i] = (px[i]! & keep) | (left << shift);
+    corr[i + 1] = v;
+    left = (table[v]! + left) & 0xff;
+    px[i] |= left << shift;
     if (i === stop) {
-      update(d, i);
+      models.update(0, corr[i]!, v, trigger);
       stop = i + 1 + (state.nextRandom() & waitmask);
     }
   }
@@ -103,53 +91,41 @@ function firstRowSegment(d: PlaneDecoder, start: number, end: number, waitmask: 
 }
 
 function rowSegment(d: PlaneDecoder, cur: number, start: number, end: number, waitmask: number): void {
-  const prefixLen = FAMILY_8BPC.escapePrefix;
-  const words = d.bits.words;
+  const bitStream = d.bits;
+  const words = bitStream.words;
   const px = d.px;
+  const corr = d.corr;
+  const models = d.models;
+  const code = models.state;
+  const table = models.table;
   const state = d.state;
-  const unfold = FAMILY_8BPC.unfold;
-  const corr = d.model.corr;
-  const codeOf = d.model.codeOf;
+  const trigger = state.trigger;
   const shift = d.shift;
-  const keep = d.keep;
   const prev = cur - d.width;
-  let pos = d.bits.pos;
+  let pos = bitStream.pos;
   let i = start;
-  let stop: number;
-  if (i === 0) {
-    const c = golomb(peek32(words, pos), codeOf[corr[0]!]!, CODES);
-    pos += c >>> 8;
-    corr[1] = c;
-    const v = (unfold[c & 0xff]! + (px[prev]! >>> shift)) & 0xff;
-    px[cur] = (px[cur]! & keep) | (v << shift);
-    if (state.waitcnt > 0) {
-      state.waitcnt--;
-    } else {
-      state.waitcnt = state.nextRandom() & waitmask;
-      update(d, 0);
-    }
-    i = 1;
-    stop = 1 + state.waitcnt;
-  } else {
-    stop = i + state.waitcnt;
-  }
+  let stop = start + state.waitcnt;
   let runIndex = 0;
   let ctx = corr[i]!;
-  let left = (px[cur + i - 1]! >>> shift) & 0xff;
-  let aboveLeft = (px[prev + i - 1]! >>> shift) & 0xff;
+  // For pixel 0 the left sample is set so that the (left + above) / 2 prediction gives the
+  // sample above.
+  let left = (px[i === 0 ? prev : cur + i - 1]! >>> shift) & 0xff;
+  let aboveLeft = i === 0 ? 0 : (px[prev + i - 1]! >>> shift) & 0xff;
   while (i < end) {
     const above = (px[prev + i]! >>> shift) & 0xff;
     if (aboveLeft === above && runIndex !== i && i > 2 && ((px[cur + i - 2]! >>> shift) & 0xff) === left) {
       state.waitcnt = stop - i;
       runIndex = i;
-      d.bits.pos = pos;
-      const run = decodeRun(d.bits, state, end - i);
-      pos = d.bits.pos;
-      const fill = left << shift;
-      for (let k = cur + i, e = cur + i + run; k < e; k++) px[k] = (px[k]! & keep) | fill;
+      bitStream.pos = pos;
+      const run = state.decodeRun(bitStream, end - i);
+      pos = bitStream.pos;
+      if (left !== 0) {
+        const fill = left << shift;
+        for (let k = cur + i, e = cur + i + run; k < e; k++) px[k] |= fill;
+      }
       i += run;
       if (i === end) {
-        d.bits.pos = pos;
+        bitStream.pos = pos;
         return;
       }
       stop = i + state.waitcnt;
@@ -157,30 +133,32 @@ function rowSegment(d: PlaneDecoder, cur: number, start: number, end: number, wa
       aboveLeft = (px[prev + i - 1]! >>> shift) & 0xff;
       continue;
     }
-    // golomb() written out, as in quic-rgb.ts.
     const q = pos >>> 5;
     const s = pos & 31;
     const bits = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
-    const l = codeOf[ctx]!;
+    const info = code[ctx]!;
+    const l = info & 15;
     const z = Math.clz32(bits);
-    if (z < prefixLen[l]!) {
+    let v: number;
+    if (z < info >>> 4) {
       pos += z + 1 + l;
-      ctx = ((z + 1) << l) + ((bits << z) >> (31 - l));
+      v = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
-      const len = CODES[(l << 2) + 1]!;
-      pos += len;
-      ctx = (CODES[(l << 2) + 2]! + ((bits >>> (32 - len)) & CODES[(l << 2) + 3]!)) & 0xff;
+      const e = table[256 + l]!;
+      pos += e & 0xff;
+      v = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
     }
-    corr[i + 1] = ctx;
-    left = (unfold[ctx]! + ((left + above) >>> 1)) & 0xff;
-    px[cur + i] = (px[cur + i]! & keep) | (left << shift);
+    corr[i + 1] = v;
+    left = (table[v]! + ((left + above) >>> 1)) & 0xff;
+    px[cur + i] |= left << shift;
     aboveLeft = above;
     if (i === stop) {
-      update(d, i);
+      models.update(0, ctx, v, trigger);
       stop = i + 1 + (state.nextRandom() & waitmask);
     }
+    ctx = v;
     i++;
   }
   state.waitcnt = stop - end;
-  d.bits.pos = pos;
+  bitStream.pos = pos;
 }

@@ -1,143 +1,169 @@
 /**
  * Row decoder for QUIC's three colour channels (RGB32, RGB24, RGB16 and the colour part of
- * RGBA). Writes 0xFFRRGGBB words straight into the output; for RGB16 the channels hold the raw
- * 5-bit samples until quic.ts widens them after the last row.
+ * RGBA). Writes 0xAARRGGBB words straight into the output, with the alpha byte given to
+ * reset(); for RGB16 the channels hold the raw 5-bit samples until quic.ts widens them after
+ * the last row.
  *
  * Per pixel and per channel (r, then g, then b), the stream holds a Golomb codeword whose code
  * number comes from the bucket of the channel's previous residual (its left neighbour's). The
  * residual is folded, and the sample is the prediction plus the unfolded residual, modulo 2^bpc.
  * The prediction is the left sample on the first row, the one above for the first column, and
  * (left + above) / 2 elsewhere.
+ *
+ * These are the hot loops of the decoder. They touch as few typed arrays as possible (V8 checks
+ * and reloads each one on every iteration): the stream words, the pixels, the residuals, the
+ * models' state and the family's table. The Golomb decoding is written out for each channel: a
+ * GR codeword is z zero bits, a 1, then l bits, value (z << l) | those bits; z reaching the
+ * escape prefix length means an escape instead, whose fixed-width suffix gives the value minus
+ * the number of GR values (truncated to 8 bits as quic.c's BYTE cast does; only a corrupt
+ * stream can need that). For a GR codeword, the window shifted left by z starts with that 1; an
+ * arithmetic shift right keeping l + 1 bits gives suffix - (1 << l), so the value is
+ * ((z + 1) << l) plus that, all in int32 arithmetic. The bit window at `pos` is
+ * (words[q] << s) | ((words[q + 1] >>> 1) >>> (31 - s)) for q = pos >>> 5, s = pos & 31 (see
+ * quic-bits.ts).
+ *
+ * Model state (ModelSet.state): channel c's code info for context ctx is state[c * 256 + ctx],
+ * l | escape prefix length << 4. Family table (QuicFamily.table): unfold at [0, 256), the
+ * escape codeword of code l at 256 + l (length | first escaped value << 8 | suffix mask << 16).
  */
-import { decodeRun, peek32, type QuicBits } from './quic-bits';
-import { codeTable, golomb } from './quic-golomb';
-import { ChannelModel, CommonState, WMI_MAX, updateModel, type QuicFamily } from './quic-model';
+import type { QuicBits } from './quic-bits';
+import { CommonState, ModelSet, type QuicFamily } from './quic-model';
 
-const ALPHA = 0xff000000 | 0;
 const RGB_MASK = 0xffffff;
 
 export class RgbDecoder {
-  readonly r: ChannelModel;
-  readonly g: ChannelModel;
-  readonly b: ChannelModel;
+  /** The models of r, g and b (channels 0, 1, 2). */
+  readonly models = new ModelSet();
   /** One state for the three channels: they share the update schedule and the run coder. */
   readonly state = new CommonState();
-  readonly codes: Int32Array;
+  /**
+   * Residuals of the channels interleaved: corr[3 * (x + 1) + c] belongs to pixel x, corr[c] is
+   * the context of pixel 0 (quic.c's correlate_row[-1]). Never cleared between rows: pixels
+   * inside a run keep the previous rows' residuals, and the format depends on exactly that. Nor
+   * between images: the first row, which has no runs, writes every entry before any is read.
+   */
+  corr = new Uint8Array(0);
+  bits!: QuicBits;
+  /** Output pixels, as int32 so that reads never produce doubles. */
+  px: Int32Array = new Int32Array(0);
+  width = 0;
+  mask = 0;
+  /** Alpha byte of the pixels written (0xff000000, or 0 when an alpha plane follows). */
+  alpha = 0;
 
-  constructor(
-    readonly bits: QuicBits,
-    /** Output pixels, as int32 so that reads never produce doubles. */
-    readonly px: Int32Array,
-    readonly width: number,
-    readonly family: QuicFamily,
-  ) {
-    this.r = new ChannelModel(width, family);
-    this.g = new ChannelModel(width, family);
-    this.b = new ChannelModel(width, family);
-    this.codes = codeTable(family);
+  /** Prepares for a new image; the decoder and its models are reused from image to image. */
+  reset(bits: QuicBits, px: Int32Array, width: number, family: QuicFamily, alpha: number): void {
+    this.bits = bits;
+    this.px = px;
+    this.width = width;
+    this.mask = family.mask;
+    this.alpha = alpha;
+    if (this.corr.length < 3 * (width + 1)) this.corr = new Uint8Array(3 * (width + 1));
+    this.models.reset(family, 3);
+    this.state.reset();
   }
 
   /** Decodes row `y` (rows must come in order, 0 first). */
   decodeRow(y: number): void {
-    const { r, g, b, state } = this;
+    const { corr, state, width } = this;
     // Pixel 0's context is the residual of pixel 0 in the row above (0 on the first row).
-    r.corr[0] = y === 0 ? 0 : r.corr[1]!;
-    g.corr[0] = y === 0 ? 0 : g.corr[1]!;
-    b.corr[0] = y === 0 ? 0 : b.corr[1]!;
-    const cur = y * this.width;
-    // The wait mask (how sparse model updates are) grows every 2048 pixels, counted across
-    // rows, so a row is cut into segments at those points.
-    let x = 0;
-    let remaining = this.width;
-    while (state.wmidx < WMI_MAX && state.wmileft <= remaining) {
-      if (state.wmileft > 0) {
-        const end = x + state.wmileft;
-        if (y === 0) firstRowSegment(this, x, end, (1 << state.wmidx) - 1);
-        else rowSegment(this, cur, x, end, (1 << state.wmidx) - 1);
-        x = end;
-        remaining -= state.wmileft;
-      }
-      state.nextWaitMask();
-    }
-    if (remaining > 0) {
-      if (y === 0) firstRowSegment(this, x, x + remaining, (1 << state.wmidx) - 1);
-      else rowSegment(this, cur, x, x + remaining, (1 << state.wmidx) - 1);
-      if (state.wmidx < WMI_MAX) state.wmileft -= remaining;
+    corr[0] = y === 0 ? 0 : corr[3]!;
+    corr[1] = y === 0 ? 0 : corr[4]!;
+    corr[2] = y === 0 ? 0 : corr[5]!;
+    const cur = y * width;
+    for (let x = 0; x < width; ) {
+      const length = state.segmentLength(width - x);
+      if (y === 0) firstRowSegment(this, x, x + length, state.waitMask());
+      else rowSegment(this, cur, x, x + length, state.waitMask());
+      // The trigger may change with the wait mask: updates counted under the old one go first.
+      this.models.flush();
+      state.segmentDone(length);
+      x += length;
     }
     this.bits.check();
   }
-}
-
-function updateAll(d: RgbDecoder, x: number): void {
-  // Context of pixel x is the residual of pixel x - 1, i.e. corr[x]; its own is corr[x + 1].
-  const { r, g, b, family } = d;
-  const trigger = d.state.trigger;
-  updateModel(r, r.corr[x]!, r.corr[x + 1]!, family, trigger);
-  updateModel(g, g.corr[x]!, g.corr[x + 1]!, family, trigger);
-  updateModel(b, b.corr[x]!, b.corr[x + 1]!, family, trigger);
 }
 
 /** First row: predicted from the left neighbour only, and no run-length mode. */
 function firstRowSegment(d: RgbDecoder, start: number, end: number, waitmask: number): void {
   const words = d.bits.words;
   const px = d.px;
+  const corr = d.corr;
+  const models = d.models;
+  const code = models.state;
+  const table = models.table;
+  const alpha = d.alpha;
+  const mask = d.mask;
   const state = d.state;
-  const codes = d.codes;
-  const { unfold, mask } = d.family;
-  const corrR = d.r.corr;
-  const corrG = d.g.corr;
-  const corrB = d.b.corr;
-  const codeR = d.r.codeOf;
-  const codeG = d.g.codeOf;
-  const codeB = d.b.codeOf;
+  const trigger = state.trigger;
   let pos = d.bits.pos;
-  let i = start;
-  let stop: number;
-  if (i === 0) {
-    let c = golomb(peek32(words, pos), codeR[corrR[0]!]!, codes);
-    pos += c >>> 8;
-    corrR[1] = c;
-    const r = unfold[c & 0xff]!;
-    c = golomb(peek32(words, pos), codeG[corrG[0]!]!, codes);
-    pos += c >>> 8;
-    corrG[1] = c;
-    const g = unfold[c & 0xff]!;
-    c = golomb(peek32(words, pos), codeB[corrB[0]!]!, codes);
-    pos += c >>> 8;
-    corrB[1] = c;
-    const b = unfold[c & 0xff]!;
-    px[0] = ALPHA | (r << 16) | (g << 8) | b;
-    if (state.waitcnt > 0) {
-      state.waitcnt--;
-    } else {
-      state.waitcnt = state.nextRandom() & waitmask;
-      updateAll(d, 0);
-    }
-    i = 1;
-    stop = 1 + state.waitcnt;
-  } else {
-    stop = i + state.waitcnt;
-  }
+  let stop = start + state.waitcnt;
   // `left >>> 16` still carries the alpha byte above red, and so on: the bits above the sample
-  // are multiples of 2^bpc and vanish in `& mask`.
-  let left = px[i - 1]!;
-  for (; i < end; i++) {
-    let c = golomb(peek32(words, pos), codeR[corrR[i]!]!, codes);
-    pos += c >>> 8;
-    corrR[i + 1] = c;
-    const r = (unfold[c & 0xff]! + (left >>> 16)) & mask;
-    c = golomb(peek32(words, pos), codeG[corrG[i]!]!, codes);
-    pos += c >>> 8;
-    corrG[i + 1] = c;
-    const g = (unfold[c & 0xff]! + (left >>> 8)) & mask;
-    c = golomb(peek32(words, pos), codeB[corrB[i]!]!, codes);
-    pos += c >>> 8;
-    corrB[i + 1] = c;
-    const b = (unfold[c & 0xff]! + left) & mask;
-    left = ALPHA | (r << 16) | (g << 8) | b;
+  // are multiples of 2^bpc and vanish in `& mask`. Pixel 0 has no left neighbour: it is the
+  // residual alone.
+  let left = start === 0 ? 0 : px[start - 1]!;
+  for (let i = start, c3 = 3 * start; i < end; i++, c3 += 3) {
+    let q = pos >>> 5;
+    let s = pos & 31;
+    let bits = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
+    let info = code[corr[c3]!]!;
+    let l = info & 15;
+    let z = Math.clz32(bits);
+    let red: number;
+    if (z < info >>> 4) {
+      pos += z + 1 + l;
+      red = ((z + 1) << l) + ((bits << z) >> (31 - l));
+    } else {
+      const e = table[256 + l]!;
+      pos += e & 0xff;
+      red = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
+    }
+    corr[c3 + 3] = red;
+
+    q = pos >>> 5;
+    s = pos & 31;
+    bits = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
+    info = code[256 + corr[c3 + 1]!]!;
+    l = info & 15;
+    z = Math.clz32(bits);
+    let green: number;
+    if (z < info >>> 4) {
+      pos += z + 1 + l;
+      green = ((z + 1) << l) + ((bits << z) >> (31 - l));
+    } else {
+      const e = table[256 + l]!;
+      pos += e & 0xff;
+      green = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
+    }
+    corr[c3 + 4] = green;
+
+    q = pos >>> 5;
+    s = pos & 31;
+    bits = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
+    info = code[512 + corr[c3 + 2]!]!;
+    l = info & 15;
+    z = Math.clz32(bits);
+    let blue: number;
+    if (z < info >>> 4) {
+      pos += z + 1 + l;
+      blue = ((z + 1) << l) + ((bits << z) >> (31 - l));
+    } else {
+      const e = table[256 + l]!;
+      pos += e & 0xff;
+      blue = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
+    }
+    corr[c3 + 5] = blue;
+
+    left =
+      alpha |
+      (((table[red]! + (left >>> 16)) & mask) << 16) |
+      (((table[green]! + (left >>> 8)) & mask) << 8) |
+      ((table[blue]! + left) & mask);
     px[i] = left;
     if (i === stop) {
-      updateAll(d, i);
+      models.update(0, corr[c3]!, red, trigger);
+      models.update(1, corr[c3 + 1]!, green, trigger);
+      models.update(2, corr[c3 + 2]!, blue, trigger);
       stop = i + 1 + (state.nextRandom() & waitmask);
     }
   }
@@ -149,65 +175,38 @@ function firstRowSegment(d: RgbDecoder, start: number, end: number, waitmask: nu
  * Any later row, from pixel `start` to `end`. When the two pixels above are equal and so are
  * the two to the left, the stream switches to run-length mode: a run of copies of the left
  * pixel, then normal coding resumes (and may not start another run on the same pixel).
- *
- * This is the hot loop of the decoder, so the bit window and the Golomb decoding (see
- * golomb() in quic-golomb.ts for the readable version) are written out for each channel, and
- * the previous residuals, the left pixel and the pixel above-left are carried in locals.
+ * Pixel 0 is predicted from the pixel above alone; it is never in a run.
  */
 function rowSegment(d: RgbDecoder, cur: number, start: number, end: number, waitmask: number): void {
-  const words = d.bits.words;
+  const bitStream = d.bits;
+  const words = bitStream.words;
   const px = d.px;
+  const corr = d.corr;
+  const models = d.models;
+  const code = models.state;
+  const table = models.table;
+  const alpha = d.alpha;
+  const mask = d.mask;
   const state = d.state;
-  const codes = d.codes;
-  const { unfold, mask } = d.family;
-  const corrR = d.r.corr;
-  const corrG = d.g.corr;
-  const corrB = d.b.corr;
-  const codeR = d.r.codeOf;
-  const codeG = d.g.codeOf;
-  const codeB = d.b.codeOf;
+  const trigger = state.trigger;
   const prev = cur - d.width;
-  let pos = d.bits.pos;
+  let pos = bitStream.pos;
   let i = start;
-  let stop: number;
-  if (i === 0) {
-    const above = px[prev]!;
-    let c = golomb(peek32(words, pos), codeR[corrR[0]!]!, codes);
-    pos += c >>> 8;
-    corrR[1] = c;
-    const r = (unfold[c & 0xff]! + (above >>> 16)) & mask;
-    c = golomb(peek32(words, pos), codeG[corrG[0]!]!, codes);
-    pos += c >>> 8;
-    corrG[1] = c;
-    const g = (unfold[c & 0xff]! + (above >>> 8)) & mask;
-    c = golomb(peek32(words, pos), codeB[corrB[0]!]!, codes);
-    pos += c >>> 8;
-    corrB[1] = c;
-    const b = (unfold[c & 0xff]! + above) & mask;
-    px[cur] = ALPHA | (r << 16) | (g << 8) | b;
-    if (state.waitcnt > 0) {
-      state.waitcnt--;
-    } else {
-      state.waitcnt = state.nextRandom() & waitmask;
-      updateAll(d, 0);
-    }
-    i = 1;
-    stop = 1 + state.waitcnt;
-  } else {
-    stop = i + state.waitcnt;
-  }
-  const prefixLen = d.family.escapePrefix;
+  let c3 = 3 * i;
+  let stop = start + state.waitcnt;
   let runIndex = 0;
   // Residuals of the pixel to the left: the contexts of this one.
-  let ctxR = corrR[i]!;
-  let ctxG = corrG[i]!;
-  let ctxB = corrB[i]!;
-  // The left pixel, whole and by channel.
-  let left = px[cur + i - 1]!;
-  let leftR = (left >>> 16) & 0xff;
-  let leftG = (left >>> 8) & 0xff;
-  let leftB = left & 0xff;
-  let aboveLeft = px[prev + i - 1]!;
+  let ctxR = corr[c3]!;
+  let ctxG = corr[c3 + 1]!;
+  let ctxB = corr[c3 + 2]!;
+  // The left pixel, whole and by channel. For pixel 0 the "left" samples are set so that the
+  // (left + above) / 2 prediction gives the pixel above.
+  let left = i === 0 ? 0 : px[cur + i - 1]!;
+  let aboveLeft = i === 0 ? 0 : px[prev + i - 1]!;
+  const first = i === 0 ? px[prev]! : left;
+  let leftR = (first >>> 16) & 0xff;
+  let leftG = (first >>> 8) & 0xff;
+  let leftB = first & 0xff;
   while (i < end) {
     const above = px[prev + i]!;
     if (
@@ -219,90 +218,97 @@ function rowSegment(d: RgbDecoder, cur: number, start: number, end: number, wait
       // The update schedule pauses during the run and resumes after it.
       state.waitcnt = stop - i;
       runIndex = i;
-      d.bits.pos = pos;
-      const run = decodeRun(d.bits, state, end - i);
-      pos = d.bits.pos;
+      bitStream.pos = pos;
+      const run = state.decodeRun(bitStream, end - i);
+      pos = bitStream.pos;
       // Short runs are common in text, and a loop beats a call to fill() for them.
       if (run < 16) for (let k = cur + i, e = k + run; k < e; k++) px[k] = left;
       else px.fill(left, cur + i, cur + i + run);
       i += run;
       if (i === end) {
         // A run that reaches the end leaves the wait count as it was when the run began.
-        d.bits.pos = pos;
+        bitStream.pos = pos;
         return;
       }
       stop = i + state.waitcnt;
       // Pixels inside the run were not coded: their residuals are whatever earlier rows left.
-      ctxR = corrR[i]!;
-      ctxG = corrG[i]!;
-      ctxB = corrB[i]!;
+      c3 = 3 * i;
+      ctxR = corr[c3]!;
+      ctxG = corr[c3 + 1]!;
+      ctxB = corr[c3 + 2]!;
       aboveLeft = px[prev + i - 1]!;
       continue;
     }
 
-    // Red. For a GR codeword (z zeros, a 1, l suffix bits), the window shifted left by z starts
-    // with that 1; an arithmetic shift right keeping l + 1 bits gives suffix - (1 << l), so the
-    // value (z << l) + suffix is ((z + 1) << l) plus that, all in int32 arithmetic.
     let q = pos >>> 5;
     let s = pos & 31;
     let bits = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
-    let l = codeR[ctxR]!;
+    let info = code[ctxR]!;
+    let l = info & 15;
     let z = Math.clz32(bits);
-    if (z < prefixLen[l]!) {
+    let red: number;
+    if (z < info >>> 4) {
       pos += z + 1 + l;
-      ctxR = ((z + 1) << l) + ((bits << z) >> (31 - l));
+      red = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
-      const e = l << 2;
-      const len = codes[e + 1]!;
-      pos += len;
-      ctxR = (codes[e + 2]! + ((bits >>> (32 - len)) & codes[e + 3]!)) & 0xff;
+      const e = table[256 + l]!;
+      pos += e & 0xff;
+      red = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
     }
-    corrR[i + 1] = ctxR;
-    leftR = (unfold[ctxR]! + ((leftR + ((above >>> 16) & 0xff)) >>> 1)) & mask;
+    corr[c3 + 3] = red;
+    leftR = (table[red]! + ((leftR + ((above >>> 16) & 0xff)) >>> 1)) & mask;
 
     q = pos >>> 5;
     s = pos & 31;
     bits = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
-    l = codeG[ctxG]!;
+    info = code[256 + ctxG]!;
+    l = info & 15;
     z = Math.clz32(bits);
-    if (z < prefixLen[l]!) {
+    let green: number;
+    if (z < info >>> 4) {
       pos += z + 1 + l;
-      ctxG = ((z + 1) << l) + ((bits << z) >> (31 - l));
+      green = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
-      const e = l << 2;
-      const len = codes[e + 1]!;
-      pos += len;
-      ctxG = (codes[e + 2]! + ((bits >>> (32 - len)) & codes[e + 3]!)) & 0xff;
+      const e = table[256 + l]!;
+      pos += e & 0xff;
+      green = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
     }
-    corrG[i + 1] = ctxG;
-    leftG = (unfold[ctxG]! + ((leftG + ((above >>> 8) & 0xff)) >>> 1)) & mask;
+    corr[c3 + 4] = green;
+    leftG = (table[green]! + ((leftG + ((above >>> 8) & 0xff)) >>> 1)) & mask;
 
     q = pos >>> 5;
     s = pos & 31;
     bits = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
-    l = codeB[ctxB]!;
+    info = code[512 + ctxB]!;
+    l = info & 15;
     z = Math.clz32(bits);
-    if (z < prefixLen[l]!) {
+    let blue: number;
+    if (z < info >>> 4) {
       pos += z + 1 + l;
-      ctxB = ((z + 1) << l) + ((bits << z) >> (31 - l));
+      blue = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
-      const e = l << 2;
-      const len = codes[e + 1]!;
-      pos += len;
-      ctxB = (codes[e + 2]! + ((bits >>> (32 - len)) & codes[e + 3]!)) & 0xff;
+      const e = table[256 + l]!;
+      pos += e & 0xff;
+      blue = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
     }
-    corrB[i + 1] = ctxB;
-    leftB = (unfold[ctxB]! + ((leftB + (above & 0xff)) >>> 1)) & mask;
+    corr[c3 + 5] = blue;
+    leftB = (table[blue]! + ((leftB + (above & 0xff)) >>> 1)) & mask;
 
-    left = ALPHA | (leftR << 16) | (leftG << 8) | leftB;
+    left = alpha | (leftR << 16) | (leftG << 8) | leftB;
     px[cur + i] = left;
     aboveLeft = above;
     if (i === stop) {
-      updateAll(d, i);
+      models.update(0, ctxR, red, trigger);
+      models.update(1, ctxG, green, trigger);
+      models.update(2, ctxB, blue, trigger);
       stop = i + 1 + (state.nextRandom() & waitmask);
     }
+    ctxR = red;
+    ctxG = green;
+    ctxB = blue;
+    c3 += 3;
     i++;
   }
   state.waitcnt = stop - end;
-  d.bits.pos = pos;
+  bitStream.pos = pos;
 }

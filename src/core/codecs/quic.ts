@@ -16,6 +16,16 @@ import { PlaneDecoder } from './quic-plane';
 import { RgbDecoder } from './quic-rgb';
 import type { DecodedImage } from './types';
 
+/**
+ * The decoders' state, reused by every call: a scrolling text screen arrives as thousands of
+ * small images a second, and setting up models and buffers for each one costs more than
+ * decoding it. Decoding is synchronous, so one set per thread (module instance) is enough; each
+ * call resets what it uses.
+ */
+const stream = new QuicBits();
+const rgbDecoder = new RgbDecoder();
+const planeDecoder = new PlaneDecoder();
+
 /** "QUIC" read as a little-endian word. */
 const QUIC_MAGIC = 0x43495551;
 const QUIC_VERSION = 0;
@@ -33,6 +43,9 @@ export const QuicImageType = {
 const CHANNELS = [0, 1, 3, 3, 3, 4];
 
 const HEADER_BITS = 5 * 32;
+
+/** Alpha byte of formats without alpha. */
+const OPAQUE = 0xff000000 | 0;
 
 /** 5-bit sample to 8 bits, replicating the high bits into the low ones as spice-common does. */
 const WIDEN_5 = Uint8Array.from({ length: 32 }, (_, v) => (v << 3) | (v >>> 2));
@@ -56,16 +69,15 @@ const WIDEN_5 = Uint8Array.from({ length: 32 }, (_, v) => (v << 3) | (v >>> 2));
 /** Decodes a QUIC payload into top-down 0xAARRGGBB pixels. Throws ProtocolError on bad input. */
 export function decodeQuic(data: Uint8Array): DecodedImage {
   if (data.length < 6 * 4) throw new ProtocolError('QUIC image: truncated header');
-  const bits = new QuicBits(data.subarray(0, 6 * 4), 0);
-  if (bits.read32() !== QUIC_MAGIC) throw new ProtocolError('QUIC image: bad magic');
-  const version = bits.read32();
+  if (readWord(data, 0) !== QUIC_MAGIC) throw new ProtocolError('QUIC image: bad magic');
+  const version = readWord(data, 4);
   if (version !== QUIC_VERSION) throw new ProtocolError(`QUIC image: unsupported version ${version}`);
-  const type = bits.read32();
+  const type = readWord(data, 8);
   if (type === QuicImageType.INVALID || type > QuicImageType.RGBA) {
     throw new ProtocolError(`QUIC image: bad image type ${type}`);
   }
-  const width = bits.read32();
-  const height = bits.read32();
+  const width = readWord(data, 12);
+  const height = readWord(data, 16);
   if (width === 0 || height === 0) throw new ProtocolError(`QUIC image: invalid size ${width}x${height}`);
   checkImageSize('QUIC image', width, height);
 
@@ -78,25 +90,26 @@ export function decodeQuic(data: Uint8Array): DecodedImage {
   // Zero words after the payload, for a truncated or corrupt stream to overrun during one row
   // before the per-row check notices: a row pass reads under 100 bits per pixel (three
   // codewords of at most 26 bits, plus at most 16 bits of run overhead), and we allow 160.
-  const stream = new QuicBits(data, width * 5 + 8);
+  stream.load(data, width * 5 + 8);
   stream.pos = HEADER_BITS;
   const pixels = new Uint32Array(width * height);
   const px = new Int32Array(pixels.buffer);
 
   if (type === QuicImageType.GRAY) {
-    const gray = new PlaneDecoder(stream, px, width, 0);
-    for (let y = 0; y < height; y++) gray.decodeRow(y);
+    planeDecoder.reset(stream, px, width, 0);
+    for (let y = 0; y < height; y++) planeDecoder.decodeRow(y);
     for (let i = 0; i < px.length; i++) px[i] = 0xff000000 | (px[i]! * 0x010101);
   } else if (type === QuicImageType.RGBA) {
-    const rgb = new RgbDecoder(stream, px, width, FAMILY_8BPC);
-    const alpha = new PlaneDecoder(stream, px, width, 24);
+    // The colour leaves the alpha byte 0 for the alpha plane to fill in.
+    rgbDecoder.reset(stream, px, width, FAMILY_8BPC, 0);
+    planeDecoder.reset(stream, px, width, 24);
     for (let y = 0; y < height; y++) {
-      rgb.decodeRow(y);
-      alpha.decodeRow(y);
+      rgbDecoder.decodeRow(y);
+      planeDecoder.decodeRow(y);
     }
   } else {
-    const rgb = new RgbDecoder(stream, px, width, type === QuicImageType.RGB16 ? FAMILY_5BPC : FAMILY_8BPC);
-    for (let y = 0; y < height; y++) rgb.decodeRow(y);
+    rgbDecoder.reset(stream, px, width, type === QuicImageType.RGB16 ? FAMILY_5BPC : FAMILY_8BPC, OPAQUE);
+    for (let y = 0; y < height; y++) rgbDecoder.decodeRow(y);
     if (type === QuicImageType.RGB16) {
       for (let i = 0; i < px.length; i++) {
         const p = px[i]!;
@@ -107,4 +120,9 @@ export function decodeQuic(data: Uint8Array): DecodedImage {
     }
   }
   return { width, height, pixels, hasAlpha: type === QuicImageType.RGBA };
+}
+
+/** The little-endian 32-bit word at byte `offset` (the header's fields). */
+function readWord(data: Uint8Array, offset: number): number {
+  return (data[offset]! | (data[offset + 1]! << 8) | (data[offset + 2]! << 16) | (data[offset + 3]! << 24)) >>> 0;
 }

@@ -368,3 +368,52 @@ export const ResourceType = {
   INVALID: 0,
   PIXMAP: 1,
 } as const;
+
+/** String (DRAW_TEXT glyph run) flags: the glyphs' raster depth, and row order. */
+export const StringFlags = {
+  RASTER_A1: 1 << 0,
+  RASTER_A4: 1 << 1,
+  RASTER_A8: 1 << 2,
+  RASTER_TOP_DOWN: 1 << 3,
+} as const;
+
+/** LineAttr flags of DRAW_STROKE (the values of Windows' LA_* flags). */
+export const LineFlags = {
+  START_WITH_GAP: 1 << 2,
+  STYLED: 1 << 3,
+} as const;
+
+/** PathSegment flags of DRAW_STROKE. */
+export const PathFlags = {
+  BEGIN: 1 << 0,
+  END: 1 << 1,
+  CLOSE: 1 << 3,
+  BEZIER: 1 << 4,
+} as const;
+
+/** DRAW_ALPHA_BLEND flags. */
+export const AlphaFlags = {
+  DEST_HAS_ALPHA: 1 << 0,
+  SRC_SURFACE_HAS_ALPHA: 1 << 1,
+} as const;
+
+/**
+ * DRAW_COMPOSITE flags: bits 0-7 the operator (pixman's / X Render's), 8-10 the source filter,
+ * 11-13 the mask filter, 14-15 the source repeat, 16-17 the mask repeat, then single bits.
+ */
+export const CompositeFlags = {
+  OP_MASK: 0xff,
+  SRC_FILTER_SHIFT: 8,
+  MASK_FILTER_SHIFT: 11,
+  FILTER_MASK: 0x7,
+  SRC_REPEAT_SHIFT: 14,
+  MASK_REPEAT_SHIFT: 16,
+  REPEAT_MASK: 0x3,
+  COMPONENT_ALPHA: 1 << 18,
+  HAS_MASK: 1 << 19,
+  HAS_SRC_TRANSFORM: 1 << 20,
+  HAS_MASK_TRANSFORM: 1 << 21,
+  SOURCE_OPAQUE: 1 << 22,
+  MASK_OPAQUE: 1 << 23,
+  DEST_OPAQUE: 1 << 24,
+} as const;

@@ -1,15 +1,27 @@
 import { BufferReader } from './buffer-reader';
-import { BitmapFlags, BrushType, ClipType, ImageType } from './constants';
+import { BitmapFlags, BrushType, ClipType, CompositeFlags, ImageType, LineFlags, StringFlags } from './constants';
 import type {
   BitmapData,
   Brush,
   Clip,
   CopyBits,
   DisplayBase,
+  DrawAlphaBlend,
+  DrawComposite,
   DrawCopy,
   DrawFill,
   DrawMaskOnly,
   DrawOpaque,
+  DrawRop3,
+  DrawStroke,
+  DrawText,
+  DrawTransparent,
+  GlyphString,
+  LineAttr,
+  PathSegment,
+  PointFix,
+  RasterGlyph,
+  Transform,
   Image,
   ImageDescriptor,
   ImagePayload,
@@ -243,6 +255,167 @@ export function parseCopyBits(body: Uint8Array): CopyBits {
   const r = open(body, 'COPY_BITS');
   const base = readDisplayBase(r);
   return { base, sourcePos: readPoint(r, 'src_pos') };
+}
+
+/** DRAW_ROP3: DisplayBase, Image *src, Rect src_area, Brush, uint8 rop3, uint8 scale_mode, QMask. */
+export function parseDrawRop3(body: Uint8Array): DrawRop3 {
+  const r = open(body, 'DRAW_ROP3');
+  const base = readDisplayBase(r);
+  const source = readImageAt(r, r.u32('src_bitmap pointer'));
+  const sourceArea = readRect(r, 'src_area');
+  const brush = readBrush(r, r);
+  const rop3 = r.u8('rop3');
+  const scaleMode = r.u8('scale_mode');
+  return { base, source, sourceArea, brush, rop3, scaleMode, mask: readMask(r, r) };
+}
+
+/** A path has at most this many segments / a segment this many points (a sane bound, not the protocol's). */
+const MAX_PATH_ITEMS = 1 << 20;
+
+/**
+ * Path (behind a pointer): uint32 num_segments, then num_segments PathSegments inline, each
+ * uint8 flags, uint32 count, PointFix points[count] (int32 x, int32 y in 28.4 fixed point).
+ */
+function readPathAt(message: BufferReader, offset: number): PathSegment[] {
+  if (offset === 0) throw new ProtocolError('DRAW_STROKE without a path');
+  const r = message.at(offset, 'path');
+  const count = r.u32('num_segments');
+  if (count > MAX_PATH_ITEMS || count * 5 > r.remaining) throw new ProtocolError(`path announces ${count} segments, more than the message holds`);
+  const segments: PathSegment[] = [];
+  for (let i = 0; i < count; i++) {
+    const flags = r.u8('path segment flags');
+    const n = r.u32('path segment count');
+    if (n > MAX_PATH_ITEMS || n * 8 > r.remaining) throw new ProtocolError(`path segment announces ${n} points, more than the message holds`);
+    const points: PointFix[] = [];
+    for (let k = 0; k < n; k++) points.push({ x: r.i32('path point x'), y: r.i32('path point y') });
+    segments.push({ flags, points });
+  }
+  return segments;
+}
+
+/**
+ * LineAttr: uint8 flags; when flags has STYLED: uint8 style_nseg, then a uint32 pointer to
+ * style_nseg fixed28_4 (int32) dash lengths.
+ */
+function readLineAttr(r: BufferReader, message: BufferReader): LineAttr {
+  const flags = r.u8('line flags');
+  if (!(flags & LineFlags.STYLED)) return { flags, style: [] };
+  const count = r.u8('style_nseg');
+  const offset = r.u32('style pointer');
+  const style: number[] = [];
+  if (count > 0) {
+    if (offset === 0) throw new ProtocolError('styled line without its style');
+    const s = message.at(offset, 'line style');
+    for (let i = 0; i < count; i++) style.push(s.i32('line style'));
+  }
+  return { flags, style };
+}
+
+/** DRAW_STROKE: DisplayBase, Path *path, LineAttr attr, Brush brush, uint16 fore_mode, uint16 back_mode. */
+export function parseDrawStroke(body: Uint8Array): DrawStroke {
+  const r = open(body, 'DRAW_STROKE');
+  const base = readDisplayBase(r);
+  const path = readPathAt(r, r.u32('path pointer'));
+  const attr = readLineAttr(r, r);
+  const brush = readBrush(r, r);
+  const foreMode = r.u16('fore_mode');
+  return { base, path, attr, brush, foreMode, backMode: r.u16('back_mode') };
+}
+
+/** Glyph raster depth for String flags: A1 wins over A4 over A8, as spice-common tests them. */
+function glyphBits(flags: number): number {
+  if (flags & StringFlags.RASTER_A1) return 1;
+  if (flags & StringFlags.RASTER_A4) return 4;
+  if (flags & StringFlags.RASTER_A8) return 8;
+  return 0;
+}
+
+/**
+ * String (behind a pointer): uint16 length, uint8 flags, then (for a raster flag) `length`
+ * RasterGlyphs inline, each Point render_pos, Point glyph_origin, uint16 width, uint16 height,
+ * uint8 data[ceil(width · bpp / 8) · height].
+ */
+function readGlyphStringAt(message: BufferReader, offset: number): GlyphString {
+  if (offset === 0) throw new ProtocolError('DRAW_TEXT without a string');
+  const r = message.at(offset, 'string');
+  const length = r.u16('string length');
+  const flags = r.u8('string flags');
+  const bitsPerPixel = glyphBits(flags);
+  const glyphs: RasterGlyph[] = [];
+  if (bitsPerPixel !== 0) {
+    for (let i = 0; i < length; i++) {
+      const renderPos = readPoint(r, 'glyph render_pos');
+      const origin = readPoint(r, 'glyph origin');
+      const width = r.u16('glyph width');
+      const height = r.u16('glyph height');
+      const data = r.bytesView(Math.ceil((width * bitsPerPixel) / 8) * height, 'glyph data');
+      glyphs.push({ renderPos, origin, width, height, data });
+    }
+  }
+  return { flags, bitsPerPixel, glyphs };
+}
+
+/**
+ * DRAW_TEXT: DisplayBase, String *str, Rect back_area, Brush fore_brush, Brush back_brush,
+ * uint16 fore_mode, uint16 back_mode.
+ */
+export function parseDrawText(body: Uint8Array): DrawText {
+  const r = open(body, 'DRAW_TEXT');
+  const base = readDisplayBase(r);
+  const text = readGlyphStringAt(r, r.u32('str pointer'));
+  const backArea = readRect(r, 'back_area');
+  const foreBrush = readBrush(r, r);
+  const backBrush = readBrush(r, r);
+  const foreMode = r.u16('fore_mode');
+  return { base, text, backArea, foreBrush, backBrush, foreMode, backMode: r.u16('back_mode') };
+}
+
+/** DRAW_TRANSPARENT: DisplayBase, Image *src, Rect src_area, uint32 src_color, uint32 true_color. */
+export function parseDrawTransparent(body: Uint8Array): DrawTransparent {
+  const r = open(body, 'DRAW_TRANSPARENT');
+  const base = readDisplayBase(r);
+  const source = readImageAt(r, r.u32('src_bitmap pointer'));
+  const sourceArea = readRect(r, 'src_area');
+  const sourceColor = r.u32('src_color');
+  return { base, source, sourceArea, sourceColor, trueColor: r.u32('true_color') };
+}
+
+/** DRAW_ALPHA_BLEND: DisplayBase, uint8 alpha_flags, uint8 alpha, Image *src, Rect src_area. */
+export function parseDrawAlphaBlend(body: Uint8Array): DrawAlphaBlend {
+  const r = open(body, 'DRAW_ALPHA_BLEND');
+  const base = readDisplayBase(r);
+  const alphaFlags = r.u8('alpha_flags');
+  const alpha = r.u8('alpha');
+  const source = readImageAt(r, r.u32('src_bitmap pointer'));
+  return { base, alphaFlags, alpha, source, sourceArea: readRect(r, 'src_area') };
+}
+
+/** Transform: int32 t00, t01, t02, t10, t11, t12 (16.16 fixed point; uint32 on the wire, signed in pixman). */
+function readTransform(r: BufferReader, what: string): Transform {
+  return [r.i32(`${what}.t00`), r.i32(`${what}.t01`), r.i32(`${what}.t02`), r.i32(`${what}.t10`), r.i32(`${what}.t11`), r.i32(`${what}.t12`)];
+}
+
+/**
+ * DRAW_COMPOSITE: DisplayBase, uint32 flags, Image *src, [Image *mask if HAS_MASK],
+ * [Transform src_transform if HAS_SRC_TRANSFORM], [Transform mask_transform if
+ * HAS_MASK_TRANSFORM], Point16 src_origin (int16 x, y), Point16 mask_origin.
+ */
+export function parseDrawComposite(body: Uint8Array): DrawComposite {
+  const r = open(body, 'DRAW_COMPOSITE');
+  const base = readDisplayBase(r);
+  const flags = r.u32('composite flags');
+  const source = readImageAt(r, r.u32('src_bitmap pointer'));
+  if (!source) throw new ProtocolError('DRAW_COMPOSITE without a source image');
+  let mask: DrawComposite['mask'] = null;
+  if (flags & CompositeFlags.HAS_MASK) {
+    mask = readImageAt(r, r.u32('mask_bitmap pointer'));
+    if (!mask) throw new ProtocolError('DRAW_COMPOSITE with HAS_MASK but no mask image');
+  }
+  const sourceTransform = flags & CompositeFlags.HAS_SRC_TRANSFORM ? readTransform(r, 'src_transform') : null;
+  const maskTransform = flags & CompositeFlags.HAS_MASK_TRANSFORM ? readTransform(r, 'mask_transform') : null;
+  const sourceOrigin = { x: r.i16('src_origin.x'), y: r.i16('src_origin.y') };
+  const maskOrigin = { x: r.i16('mask_origin.x'), y: r.i16('mask_origin.y') };
+  return { base, flags, source, mask, sourceTransform, maskTransform, sourceOrigin, maskOrigin };
 }
 
 /** SURFACE_CREATE: uint32 surface_id, uint32 width, uint32 height, uint32 format, uint32 flags. */

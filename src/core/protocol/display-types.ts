@@ -125,3 +125,99 @@ export interface SurfaceCreate {
   readonly format: number; // SurfaceFormat
   readonly flags: number; // SurfaceFlags
 }
+
+export interface DrawRop3 {
+  readonly base: DisplayBase;
+  readonly source: Image | null;
+  readonly sourceArea: Rect;
+  readonly brush: Brush;
+  /** A Windows ternary raster operation code (bit (p << 2 | s << 1 | d) is the result). */
+  readonly rop3: number;
+  readonly scaleMode: number;
+  readonly mask: QMask;
+}
+
+/** A path point in 28.4 fixed point (1/16 pixel). */
+export interface PointFix {
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface PathSegment {
+  readonly flags: number; // PathFlags
+  readonly points: readonly PointFix[];
+}
+
+export interface LineAttr {
+  readonly flags: number; // LineFlags
+  /** Dash pattern (28.4 fixed point lengths), present when flags has STYLED. */
+  readonly style: readonly number[];
+}
+
+export interface DrawStroke {
+  readonly base: DisplayBase;
+  readonly path: readonly PathSegment[];
+  readonly attr: LineAttr;
+  readonly brush: Brush;
+  /** ROP descriptors for the dashes (fore) and the gaps (back). */
+  readonly foreMode: number;
+  readonly backMode: number;
+}
+
+/** One pre-rendered glyph: its box is (renderPos + origin) and width × height pixels. */
+export interface RasterGlyph {
+  readonly renderPos: Point;
+  readonly origin: Point;
+  readonly width: number;
+  readonly height: number;
+  /** Rows of ceil(width · bpp / 8) bytes, bottom-up unless the string is RASTER_TOP_DOWN. */
+  readonly data: Uint8Array;
+}
+
+export interface GlyphString {
+  readonly flags: number; // StringFlags
+  /** 1, 4 or 8 bits per glyph pixel (from the flags); 0 when no raster flag is set. */
+  readonly bitsPerPixel: number;
+  readonly glyphs: readonly RasterGlyph[];
+}
+
+export interface DrawText {
+  readonly base: DisplayBase;
+  readonly text: GlyphString;
+  readonly backArea: Rect;
+  readonly foreBrush: Brush;
+  readonly backBrush: Brush;
+  readonly foreMode: number;
+  readonly backMode: number;
+}
+
+export interface DrawTransparent {
+  readonly base: DisplayBase;
+  readonly source: Image | null;
+  readonly sourceArea: Rect;
+  readonly sourceColor: number;
+  /** The colour key: source pixels of this colour are not drawn. */
+  readonly trueColor: number;
+}
+
+export interface DrawAlphaBlend {
+  readonly base: DisplayBase;
+  readonly alphaFlags: number; // AlphaFlags
+  readonly alpha: number;
+  readonly source: Image | null;
+  readonly sourceArea: Rect;
+}
+
+/** An affine transform in 16.16 fixed point: rows (t00 t01 t02) and (t10 t11 t12) of the matrix. */
+export type Transform = readonly [number, number, number, number, number, number];
+
+export interface DrawComposite {
+  readonly base: DisplayBase;
+  readonly flags: number; // CompositeFlags
+  readonly source: Image;
+  readonly mask: Image | null;
+  readonly sourceTransform: Transform | null;
+  readonly maskTransform: Transform | null;
+  readonly sourceOrigin: Point;
+  readonly maskOrigin: Point;
+}

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import { encodeAckSync, encodePong, parseDisconnecting, parseNotify, parsePing, parseSetAck } from '../../core/protocol/base-messages';
 import { ByteQueue } from '../../core/protocol/byte-queue';
 import { hasCap } from '../../core/protocol/capabilities';
@@ -14,6 +15,9 @@ import {
   parseLinkReply,
   parseLinkResult,
 } from '../../core/protocol/link';
+import { SaslExchange } from '../session/sasl-exchange';
+import { SaslError } from '../session/sasl-mechanism';
+import type { SaslSecurityLayer } from '../session/sasl-security-layer';
 import { encryptTicket, TicketError } from '../session/ticket';
 import { SessionError } from '../session/session-error';
 import type { Logger } from '../session/logger';
@@ -22,11 +26,20 @@ import type { Logger } from '../session/logger';
 export interface ChannelContext {
   readonly connectionId: number;
   readonly password: string;
+  /** SASL user name ('' or absent: none given). */
+  readonly username?: string;
+  /** The server's host name as the user gave it (SASL's digest-uri). */
+  readonly host?: string;
   readonly log: Logger;
   /** Told the size of every chunk received (the session's bandwidth figure). */
   countReceived?(bytes: number): void;
-  /** Opens the byte stream to the server (TCP, TLS or through a proxy); the session decides which. */
-  openStream(channelType: number): Promise<Duplex>;
+  /**
+   * Opens the byte stream to the server (TCP, TLS or through a proxy); the session decides which.
+   * `secure` asks for TLS whatever the options say (the server answered NEED_SECURED).
+   */
+  openStream(channelType: number, secure?: boolean): Promise<Duplex>;
+  /** Whether openStream(type, true) can work (a TLS port is known); absent means no. */
+  canUseTls?(): boolean;
 }
 
 export type ChannelState = 'idle' | 'linking' | 'ready' | 'closed';
@@ -48,7 +61,12 @@ export abstract class Channel {
   state: ChannelState = 'idle';
   protected stream: Duplex | null = null;
   private readonly linkQueue = new ByteQueue();
-  private linkStep: 'header' | 'reply' | 'result' = 'header';
+  private linkStep: 'header' | 'reply' | 'sasl' | 'sasl-result' | 'result' = 'header';
+  private sasl: SaslExchange | null = null;
+  /** The SASL security layer (DIGEST-MD5 auth-conf): wraps every byte after the link result. */
+  private securityLayer: SaslSecurityLayer | null = null;
+  /** Set once the server answered NEED_SECURED and we moved this channel to TLS. */
+  private upgradedToTls = false;
   private linkReplySize = 0;
   private framer: MessageFramer | null = null;
   private miniHeader = false;
@@ -85,9 +103,13 @@ export abstract class Channel {
   async connect(): Promise<void> {
     if (this.state !== 'idle') throw new Error(`${this.name} channel already started`);
     this.state = 'linking';
+    await this.openAndLink(false);
+  }
+
+  private async openAndLink(secure: boolean): Promise<void> {
     let stream: Duplex;
     try {
-      stream = await this.context.openStream(this.type);
+      stream = await this.context.openStream(this.type, secure);
     } catch (error) {
       this.fail(error instanceof SessionError ? error : new SessionError('connect', (error as Error).message));
       return;
@@ -97,15 +119,22 @@ export abstract class Channel {
       return;
     }
     this.stream = stream;
-    stream.on('data', (chunk: Buffer) => this.onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+    // Events of a stream we replaced (NEED_SECURED) are ignored.
+    stream.on('data', (chunk: Buffer) => {
+      if (this.stream === stream) this.onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    });
     stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (this.stream !== stream) return;
+      if (this.loginRefused()) return;
       this.fail(new SessionError('closed', `${this.name} channel: ${error.code === 'ECONNRESET' ? 'the server reset the connection' : error.message}`));
     });
     stream.on('close', () => {
+      if (this.stream !== stream) return;
+      if (this.loginRefused()) return;
       if (this.state === 'linking') this.fail(new SessionError('closed', `${this.name} channel: the server closed the connection during the link`));
       else this.fail(new SessionError('closed', `${this.name} channel: the server closed the connection`));
     });
-    const commonCaps = [CommonCap.PROTOCOL_AUTH_SELECTION, CommonCap.AUTH_SPICE, CommonCap.MINI_HEADER];
+    const commonCaps = [CommonCap.PROTOCOL_AUTH_SELECTION, CommonCap.AUTH_SPICE, CommonCap.AUTH_SASL, CommonCap.MINI_HEADER];
     stream.write(
       encodeLinkRequest({
         connectionId: this.context.connectionId,
@@ -143,7 +172,29 @@ export abstract class Channel {
   send(type: number, body: Uint8Array = new Uint8Array(0)): void {
     if (this.state !== 'ready' || !this.stream) return;
     this.sendSerial++;
-    this.stream.write(encodeMessage(type, body, this.miniHeader, this.sendSerial));
+    const bytes = encodeMessage(type, body, this.miniHeader, this.sendSerial);
+    if (this.securityLayer) for (const packet of this.securityLayer.encode(bytes)) this.stream.write(packet);
+    else this.stream.write(bytes);
+  }
+
+  /** A server refusing a SASL login just hangs up: after our proof was sent, say so. */
+  private loginRefused(): boolean {
+    if (this.state !== 'linking' || this.linkStep !== 'sasl' || !this.sasl?.credentialsSent) return false;
+    const user = this.context.username ?? '';
+    this.fail(new SessionError('auth', `${this.name} channel: the server refused the SASL login (${this.sasl.mechanismName}) for user "${user}": wrong user name or password`));
+    return true;
+  }
+
+  /** NEED_SECURED: drop this connection and link again over TLS (as spice-gtk does). */
+  private retryOverTls(): void {
+    const old = this.stream;
+    this.stream = null;
+    old?.destroy();
+    this.upgradedToTls = true;
+    this.linkQueue.clear();
+    this.linkStep = 'header';
+    this.context.log.info(`${this.name} channel: the server requires TLS; linking again over TLS`);
+    void this.openAndLink(true);
   }
 
   private onData(chunk: Uint8Array): void {
@@ -151,11 +202,11 @@ export abstract class Channel {
     this.context.countReceived?.(chunk.byteLength);
     try {
       if (this.state === 'linking') {
-        this.linkQueue.push(chunk);
+        this.linkQueue.push(this.securityLayer ? this.securityLayer.decode(chunk) : chunk);
         this.advanceLink();
         return;
       }
-      this.deliver(this.framer!.feed(chunk));
+      this.deliver(this.framer!.feed(this.securityLayer ? this.securityLayer.decode(chunk) : chunk));
     } catch (error) {
       this.fail(this.asSessionError(error));
     }
@@ -165,6 +216,7 @@ export abstract class Channel {
     if (error instanceof SessionError) return error;
     if (error instanceof ProtocolError) return new SessionError('protocol', `${this.name} channel: ${error.message}`);
     if (error instanceof TicketError) return new SessionError('auth', error.message);
+    if (error instanceof SaslError) return new SessionError(error.kind, `${this.name} channel: ${error.message}`);
     // A bug of ours, not the server's: still one clear line, but say so.
     return new SessionError('protocol', `${this.name} channel: internal error: ${(error as Error)?.message ?? String(error)}`);
   }
@@ -179,7 +231,26 @@ export abstract class Channel {
       } else if (this.linkStep === 'reply') {
         const body = this.linkQueue.take(this.linkReplySize);
         if (!body) return;
-        this.onLinkReply(body);
+        this.linkStep = 'result';
+        if (this.onLinkReply(body) === 'retry') return;
+      } else if (this.linkStep === 'sasl') {
+        if (!this.sasl!.advance(this.linkQueue)) return;
+        this.linkStep = 'sasl-result';
+      } else if (this.linkStep === 'sasl-result') {
+        // SASL ends with its own plain u32 result; the link result proper follows, already
+        // inside the security layer when one was negotiated (as spice-gtk reads them).
+        const result = this.linkQueue.take(4);
+        if (!result) return;
+        const code = parseLinkResult(result);
+        if (code !== LinkError.OK) {
+          throw new SessionError('auth', `${this.name} channel: the server rejected the SASL login (${this.sasl!.mechanismName}): ${code === LinkError.ERROR ? 'its security requirements were not met' : linkErrorText(code)}`);
+        }
+        this.securityLayer = this.sasl!.securityLayer();
+        if (this.securityLayer) {
+          const rest = this.linkQueue.take(this.linkQueue.length);
+          this.linkQueue.clear();
+          if (rest && rest.byteLength > 0) this.linkQueue.push(this.securityLayer.decode(rest));
+        }
         this.linkStep = 'result';
       } else {
         const result = this.linkQueue.take(4);
@@ -190,18 +261,37 @@ export abstract class Channel {
     }
   }
 
-  private onLinkReply(body: Uint8Array): void {
+  /**
+   * After the link reply: SASL when the server offers it (spice-server offers either SASL or
+   * the SPICE ticket, never both), the RSA-encrypted ticket otherwise.
+   */
+  private onLinkReply(body: Uint8Array): 'retry' | 'continue' {
     const reply = parseLinkReply(body);
+    if (reply.error === LinkError.NEED_SECURED && !this.upgradedToTls && !(this.stream instanceof TLSSocket) && this.context.canUseTls?.()) {
+      this.retryOverTls();
+      return 'retry';
+    }
     if (reply.error !== LinkError.OK) throw this.linkFailure(reply.error);
     this.serverCommonCaps = reply.commonCaps;
     this.serverChannelCaps = reply.channelCaps;
-    if (!hasCap(reply.commonCaps, CommonCap.AUTH_SPICE) && hasCap(reply.commonCaps, CommonCap.PROTOCOL_AUTH_SELECTION)) {
-      throw new SessionError('unsupported', `${this.name} channel: the server offers only SASL authentication, which is not supported yet`);
+    const selection = hasCap(reply.commonCaps, CommonCap.PROTOCOL_AUTH_SELECTION);
+    const saslOffered = selection && hasCap(reply.commonCaps, CommonCap.AUTH_SASL);
+    const spiceOffered = !selection || hasCap(reply.commonCaps, CommonCap.AUTH_SPICE);
+    if (saslOffered && (!spiceOffered || (this.context.username ?? '') !== '')) {
+      this.stream!.write(encodeAuthMechanism(AuthMechanism.SASL));
+      const stream = this.stream!;
+      this.sasl = new SaslExchange(
+        { username: this.context.username ?? '', password: this.context.password, host: this.context.host ?? '', secure: stream instanceof TLSSocket },
+        (bytes) => stream.write(bytes),
+        (message) => this.context.log.debug(`${this.name} channel: ${message}`),
+      );
+      this.linkStep = 'sasl';
+      return 'continue';
     }
-    if (hasCap(reply.commonCaps, CommonCap.PROTOCOL_AUTH_SELECTION)) {
-      this.stream!.write(encodeAuthMechanism(AuthMechanism.SPICE));
-    }
+    if (!spiceOffered) throw new SessionError('unsupported', `${this.name} channel: the server offers no authentication Saffron knows`);
+    if (selection) this.stream!.write(encodeAuthMechanism(AuthMechanism.SPICE));
     this.stream!.write(encryptTicket(reply.publicKey, this.context.password));
+    return 'continue';
   }
 
   private onLinkResult(code: number): void {
@@ -214,13 +304,16 @@ export abstract class Channel {
     this.observer.ready(this);
     const rest = this.linkQueue.take(this.linkQueue.length);
     this.linkQueue.clear();
+    this.sasl = null;
     if (rest && rest.byteLength > 0 && this.state === 'ready') this.deliver(this.framer.feed(rest));
   }
 
   private linkFailure(code: number): SessionError {
     const text = `${this.name} channel: ${linkErrorText(code)}`;
     if (code === LinkError.PERMISSION_DENIED) return new SessionError('auth', `${this.name} channel: the server refused the password (permission denied)`);
-    if (code === LinkError.NEED_SECURED) return new SessionError('unsupported', text);
+    if (code === LinkError.NEED_SECURED) {
+      return new SessionError('tls', `${this.name} channel: the server requires TLS for this channel, and ${this.upgradedToTls ? 'it still refused it over TLS' : 'no tls-port is known (give one in the URI, e.g. spice://host?port=P&tls-port=T)'}`);
+    }
     return new SessionError('protocol', text);
   }
 

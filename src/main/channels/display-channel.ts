@@ -1,28 +1,44 @@
 import { parseWaitForChannels } from '../../core/protocol/base-messages';
 import { DisplayCap, DisplayMsg, DisplayMsgc, SurfaceFlags } from '../../core/protocol/constants';
-import { encodeDisplayInit } from '../../core/protocol/display-client-messages';
+import { encodeDisplayInit, encodePreferredCompression, encodeStreamReport } from '../../core/protocol/display-client-messages';
 import {
   parseCopyBits,
+  parseDrawAlphaBlend,
+  parseDrawComposite,
   parseDrawCopy,
   parseDrawFill,
   parseDrawMaskOnly,
   parseDrawOpaque,
+  parseDrawRop3,
+  parseDrawStroke,
+  parseDrawText,
+  parseDrawTransparent,
   parseInvalList,
   parseInvalPalette,
   parseMonitorsConfig,
-  parseStreamCreate,
   parseSurfaceCreate,
   parseSurfaceDestroy,
   type Head,
 } from '../../core/protocol/display-messages';
-import type { DisplayBase, Rect } from '../../core/protocol/display-types';
+import type { DisplayBase, Image, Rect } from '../../core/protocol/display-types';
 import { ProtocolError } from '../../core/protocol/errors';
 import type { SpiceMessage } from '../../core/protocol/framing';
 import * as canvas from '../surfaces/canvas';
+import { drawAlphaBlend } from '../surfaces/alpha-blend';
+import { drawComposite } from '../surfaces/composite';
+import { drawRop3 } from '../surfaces/rop3';
+import { drawStroke } from '../surfaces/stroke';
+import { drawText } from '../surfaces/text';
+import { drawTransparent } from '../surfaces/transparent';
 import { ImageResolver } from '../surfaces/image-resolver';
 import { Surface } from '../surfaces/surface';
 import type { DisplayResources } from '../surfaces/display-resources';
+import type { SessionError } from '../session/session-error';
 import { Channel, type ChannelContext, type ChannelObserver } from './channel';
+import { engineImageCodecs } from '../codecs/image-codecs';
+import { engineVideoSink } from '../streams/mjpeg-surface-sink';
+import { VideoStreams } from '../streams/video-streams';
+import { decodingCaps, IMAGE_COMPRESSION_VALUES, type DisplayChannelOptions } from './display-options';
 
 export interface DisplayChannelEvents {
   surfaceCreated(surface: Surface, primary: boolean): void;
@@ -54,6 +70,9 @@ export function glzWindowPixels(ramHint: number): number {
 export class DisplayChannel extends Channel {
   readonly surfaces = new Map<number, Surface>();
   private readonly resolver: ImageResolver;
+  /** Video streams (STREAM_* messages), played by the sink given in the options. */
+  readonly videoStreams: VideoStreams;
+  private readonly videoCodecs: readonly number[];
   primarySurfaceId: number | null = null;
 
   constructor(
@@ -62,9 +81,25 @@ export class DisplayChannel extends Channel {
     observer: ChannelObserver,
     private readonly resources: DisplayResources,
     private readonly events: DisplayChannelEvents,
+    private readonly options: DisplayChannelOptions = {},
   ) {
     super(2, id, context, observer);
-    this.resolver = new ImageResolver(resources, this.surfaces);
+    const codecs = options.codecs ?? engineImageCodecs();
+    this.resolver = new ImageResolver(resources, this.surfaces, codecs, context.log);
+    const sink = (options.videoSink ?? engineVideoSink(codecs))({
+      surface: (surfaceId) => this.surfaces.get(surfaceId),
+      damage: (surface, rect) => this.events.damage(surface, rect),
+      log: context.log,
+    });
+    this.videoCodecs = sink.codecs;
+    this.videoStreams = new VideoStreams({
+      sink,
+      multimediaTime: options.multimediaTime ?? (() => 0),
+      sendReport: (report) => {
+        if (this.serverHasChannelCap(DisplayCap.STREAM_REPORT)) this.send(DisplayMsgc.STREAM_REPORT, encodeStreamReport(report));
+      },
+      log: context.log,
+    });
   }
 
   get primarySurface(): Surface | undefined {
@@ -73,11 +108,30 @@ export class DisplayChannel extends Channel {
 
   protected channelCaps(): number[] {
     // Only what we implement: monitors configuration is parsed and reported.
-    return [DisplayCap.MONITORS_CONFIG];
+    // COMPOSITE and A8_SURFACE: DRAW_COMPOSITE and A8 surfaces are drawn (surfaces/composite.ts).
+    return [DisplayCap.MONITORS_CONFIG, DisplayCap.COMPOSITE, DisplayCap.A8_SURFACE, ...decodingCaps(this.videoCodecs)];
   }
 
   protected override onReady(): void {
     this.send(DisplayMsgc.INIT, encodeDisplayInit(1, PIXMAP_CACHE_PIXELS, 1, this.resources.glzWindowPixels));
+    const compression = this.options.imageCompression;
+    if (compression !== undefined) {
+      if (this.serverHasChannelCap(DisplayCap.PREF_COMPRESSION)) {
+        this.send(DisplayMsgc.PREFERRED_COMPRESSION, encodePreferredCompression(IMAGE_COMPRESSION_VALUES[compression]));
+      } else {
+        this.context.log.warn(`display: the server does not take a preferred image compression; ${compression} was not applied`);
+      }
+    }
+  }
+
+  override close(): void {
+    super.close();
+    this.videoStreams.destroyAll();
+  }
+
+  protected override fail(error: SessionError): void {
+    super.fail(error);
+    this.videoStreams.destroyAll();
   }
 
   protected handleMessage(message: SpiceMessage): void {
@@ -130,6 +184,36 @@ export class DisplayChannel extends Channel {
         this.draw(op.base, (s) => canvas.copyBits(s, op));
         return;
       }
+      case DisplayMsg.DRAW_ROP3: {
+        const op = parseDrawRop3(body);
+        this.draw(op.base, (s) => drawRop3(s, op, this.resolver.resolve));
+        return;
+      }
+      case DisplayMsg.DRAW_STROKE: {
+        const op = parseDrawStroke(body);
+        this.draw(op.base, (s) => drawStroke(s, op, this.resolver.resolve));
+        return;
+      }
+      case DisplayMsg.DRAW_TEXT: {
+        const op = parseDrawText(body);
+        this.draw(op.base, (s) => drawText(s, op, this.resolver.resolve));
+        return;
+      }
+      case DisplayMsg.DRAW_TRANSPARENT: {
+        const op = parseDrawTransparent(body);
+        this.draw(op.base, (s) => drawTransparent(s, op, this.resolver.resolve));
+        return;
+      }
+      case DisplayMsg.DRAW_ALPHA_BLEND: {
+        const op = parseDrawAlphaBlend(body);
+        this.draw(op.base, (s) => drawAlphaBlend(s, op, this.resolver.resolve, this.surfaceOf));
+        return;
+      }
+      case DisplayMsg.DRAW_COMPOSITE: {
+        const op = parseDrawComposite(body);
+        this.draw(op.base, (s) => drawComposite(s, op, this.resolver.resolve, this.surfaceOf));
+        return;
+      }
       case DisplayMsg.INVAL_LIST:
         for (const resource of parseInvalList(body)) this.resources.images.remove(resource.id);
         return;
@@ -155,17 +239,27 @@ export class DisplayChannel extends Channel {
       case DisplayMsg.MONITORS_CONFIG:
         this.events.monitors(parseMonitorsConfig(body).heads);
         return;
-      case DisplayMsg.STREAM_CREATE: {
-        const stream = parseStreamCreate(body);
-        this.context.log.warn(`display: the server started video stream ${stream.id} (codec ${stream.codecType}); video streams are not decoded yet`);
+      case DisplayMsg.STREAM_CREATE:
+        this.videoStreams.create(body, (surfaceId) => this.surfaces.has(surfaceId));
         return;
-      }
       case DisplayMsg.STREAM_DATA:
+        this.videoStreams.data(body, false);
+        return;
       case DisplayMsg.STREAM_DATA_SIZED:
+        this.videoStreams.data(body, true);
+        return;
       case DisplayMsg.STREAM_CLIP:
+        this.videoStreams.clip(body);
+        return;
       case DisplayMsg.STREAM_DESTROY:
+        this.videoStreams.destroy(body);
+        return;
       case DisplayMsg.STREAM_DESTROY_ALL:
+        this.videoStreams.destroyAll();
+        return;
       case DisplayMsg.STREAM_ACTIVATE_REPORT:
+        this.videoStreams.activateReport(body);
+        return;
       case DisplayMsg.MODE:
       case DisplayMsg.QUALITY_INDICATOR:
         return;
@@ -191,6 +285,10 @@ export class DisplayChannel extends Channel {
     if (this.primarySurfaceId === surfaceId) this.primarySurfaceId = null;
     this.events.surfaceDestroyed(surfaceId);
   }
+
+  /** The surface an IMAGE_TYPE_SURFACE image refers to (drawing formats depend on it). */
+  private readonly surfaceOf = (image: Image): Surface | undefined =>
+    image.payload.kind === 'surface' ? this.surfaces.get(image.payload.surfaceId) : undefined;
 
   private draw(base: DisplayBase, operation: (surface: Surface) => Rect | null): void {
     const surface = this.surfaces.get(base.surfaceId);

@@ -19,15 +19,25 @@ export interface MainChannelEvents {
   init(init: MainInit): void;
   channelsList(channels: ChannelId[]): void;
   mouseMode(supported: number, current: number): void;
-  agent(connected: boolean, tokens: number): void;
+  /**
+   * Whether the guest agent is there, and the server's grant of AGENT_DATA messages we may send
+   * it (null: AGENT_CONNECTED without a count, the last grant stands).
+   */
+  agent(connected: boolean, tokens: number | null): void;
+  /** AGENT_DATA: a piece of the agent's byte stream (main/agent reassembles it). */
+  agentData?(body: Uint8Array): void;
+  /** AGENT_TOKEN: the server accepts this many more AGENT_DATA messages from us. */
+  agentTokens?(tokens: number): void;
   guestName(name: string): void;
   guestUuid(uuid: string): void;
 }
 
 /**
  * The main channel: the session's identity (session id), the list of other channels, mouse
- * mode negotiation and multimedia time. Flow: link → INIT → (mouse mode request) →
- * ATTACH_CHANNELS → CHANNELS_LIST, after which the session opens the other channels.
+ * mode negotiation, multimedia time, and the guest agent's byte stream (handed to main/agent,
+ * which sends AGENT_START and AGENT_DATA through send()). Flow: link → INIT → (agent start,
+ * mouse mode request) → ATTACH_CHANNELS → CHANNELS_LIST, after which the session opens the
+ * other channels.
  */
 export class MainChannel extends Channel {
   /** The server's multimedia clock (ms) at the moment `multiMediaTimeBase` was taken. */
@@ -87,19 +97,20 @@ export class MainChannel extends Channel {
         this.setMultiMediaTime(parseMultiMediaTime(message.body));
         return;
       case MainMsg.AGENT_CONNECTED:
-        this.events.agent(true, 0);
+        this.events.agent(true, null);
         return;
       case MainMsg.AGENT_CONNECTED_TOKENS:
         this.events.agent(true, parseAgentTokens(message.body));
         return;
       case MainMsg.AGENT_DISCONNECTED:
         parseAgentDisconnected(message.body);
-        this.events.agent(false, 0);
+        this.events.agent(false, null);
         return;
       case MainMsg.AGENT_TOKEN:
+        this.events.agentTokens?.(parseAgentTokens(message.body));
+        return;
       case MainMsg.AGENT_DATA:
-        // The guest agent protocol (clipboard, monitors) is not implemented yet; AGENT_START is never sent,
-        // so the server forwards no agent data to us.
+        this.events.agentData?.(message.body);
         return;
       case MainMsg.NAME:
         this.events.guestName(parseName(message.body));

@@ -3,12 +3,15 @@
 // talks to its EngineHost through a MessagePort of its own; the main process only introduces them.
 import type { MessageEvent, MessagePortMain } from 'electron';
 import { spiceSessionFactory } from '../host/spice-session-adapter';
+import { openLibrary } from '../host/store/open-library';
 import { stderrLogger } from '../session/logger';
-import { validateEngineControl } from './engine-control';
+import { validateEngineControl, type EngineControl } from './engine-control';
 import { EngineRegistry, type EnginePort } from './engine-registry';
 
 const log = stderrLogger();
-const registry = new EngineRegistry(spiceSessionFactory(log), log);
+let registry: EngineRegistry | null = null;
+/** Controls that arrive while the library opens wait here (their ports with them). */
+const early: [EngineControl, EnginePort | undefined][] = [];
 
 function asEnginePort(port: MessagePortMain): EnginePort {
   return {
@@ -27,7 +30,14 @@ process.parentPort.on('message', (event: MessageEvent) => {
     return;
   }
   const port = event.ports[0];
-  registry.handle(control, port ? asEnginePort(port) : undefined);
+  const enginePort = port ? asEnginePort(port) : undefined;
+  if (registry) registry.handle(control, enginePort);
+  else early.push([control, enginePort]);
 });
 
-process.on('exit', () => registry.disposeAll());
+void openLibrary(log).then((library) => {
+  registry = new EngineRegistry(spiceSessionFactory(log), log, library);
+  for (const [control, port] of early.splice(0)) registry.handle(control, port);
+});
+
+process.on('exit', () => registry?.disposeAll());

@@ -1,6 +1,8 @@
-import type { ConnectParams, HostEvent } from '../../shared/ipc';
+import type { HostEvent } from '../../shared/ipc';
+import type { LaunchSource } from '../host/connect-plan';
 import { EngineHost } from '../host/engine-host';
 import type { SessionFactory } from '../host/engine-session';
+import type { LibraryAccess } from '../host/store/open-library';
 import type { Logger } from '../session/logger';
 import type { EngineControl } from './engine-control';
 
@@ -15,12 +17,17 @@ export interface EnginePort {
 
 /**
  * The engine process's windows: one EngineHost per window, speaking over that window's
- * MessagePort straight to its renderer (pixels never pass through the main process).
+ * MessagePort straight to its renderer (pixels never pass through the main process). Every
+ * window shares the one profile library.
  */
 export class EngineRegistry {
   private readonly hosts = new Map<number, { host: EngineHost; port: EnginePort }>();
 
-  constructor(private readonly createSession: SessionFactory, private readonly log: Logger) {}
+  constructor(
+    private readonly createSession: SessionFactory,
+    private readonly log: Logger,
+    private readonly library: LibraryAccess = { library: null, problem: 'not opened' },
+  ) {}
 
   get windowCount(): number {
     return this.hosts.size;
@@ -33,17 +40,20 @@ export class EngineRegistry {
           this.log.warn(`engine: attach for window ${control.windowId} came without a port`);
           return;
         }
-        this.attach(control.windowId, port, control.launch);
+        this.attach(control.windowId, port, control.kiosk, control.launch);
         return;
       case 'detach':
         this.detach(control.windowId);
         return;
       case 'sendKeys':
         this.hosts.get(control.windowId)?.host.sendKeyCombo(control.combo);
+        return;
+      case 'command':
+        this.hosts.get(control.windowId)?.host.command(control.command);
     }
   }
 
-  private attach(windowId: number, port: EnginePort, launch: ConnectParams | undefined): void {
+  private attach(windowId: number, port: EnginePort, kiosk: boolean, launch: LaunchSource | undefined): void {
     // A reloaded window asks for a new port: the old host (and its session) goes.
     this.detach(windowId);
     let pendingLaunch = launch;
@@ -51,9 +61,12 @@ export class EngineRegistry {
       createSession: this.createSession,
       send: (event) => port.postMessage(event),
       log: this.log,
+      library: this.library.library,
+      ...(this.library.problem !== undefined ? { libraryProblem: this.library.problem } : {}),
+      shell: { shell: 'electron', kiosk },
       onReady: () => {
         // Open what the window was created for once its renderer listens, so it sees every event.
-        if (pendingLaunch) host.connect(pendingLaunch);
+        if (pendingLaunch) host.open(pendingLaunch);
         pendingLaunch = undefined;
       },
     });

@@ -39,6 +39,13 @@ export class DamageCoalescer {
     return this.rects.length === 0;
   }
 
+  /** Pixels pending (the rectangles never overlap). */
+  get pixels(): number {
+    let sum = 0;
+    for (const rect of this.rects) sum += area(rect);
+    return sum;
+  }
+
   add(damage: DamageArea): void {
     let rect: DamageArea | null = this.clip(damage);
     if (!rect) return;

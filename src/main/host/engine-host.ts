@@ -1,12 +1,28 @@
 import type { Failure } from '../../shared/errors';
-import { validateHostRequest, type ConnectParams, type DamagePatch, type HostEvent, type HostRequest, type StatusEvent } from '../../shared/ipc';
-import type { ConnectTarget } from '../../shared/session-types';
+import {
+  validateHostRequest,
+  type ConnectParams,
+  type DamagePatch,
+  type HostEvent,
+  type HostRequest,
+  type MenuCommand,
+  type MonitorArea,
+  type ShellEvent,
+  type StatusEvent,
+} from '../../shared/ipc';
+import type { MouseModeName } from '../../shared/session-types';
+import type { CursorShape } from '../channels/cursor-shape';
 import type { Logger } from '../session/logger';
 import { SessionError } from '../session/session-error';
+import { planFromForm, planFromLaunch, PlanError, type ConnectPlan, type LaunchSource } from './connect-plan';
 import { DamageCoalescer } from './damage-coalescer';
-import { isKeyComboName, KEY_COMBOS, sendKeyCombo } from './key-combos';
 import type { DamageArea, EngineSession, EngineSessionEvents, SessionFactory, SurfacePixels } from './engine-session';
+import { isKeyComboName, KEY_COMBOS, sendKeyCombo } from './key-combos';
+import { LibraryRequests } from './library-requests';
+import type { EngineMetrics } from './engine-metrics';
+import { PixelBudget } from './pixel-budget';
 import { surfaceRectToRgba } from './rgba';
+import type { ProfileLibrary } from './store/profile-library';
 
 /** SPICE's wheel: one press and release of button 4 (up) or 5 (down) per notch. */
 const WHEEL_UP_BUTTON = 4;
@@ -19,13 +35,22 @@ export interface EngineHostOptions {
   /** Bytes queued towards the front end and not yet taken; damage waits while this is large. */
   readonly backlogBytes?: () => number;
   readonly log: Logger;
-  /** Shortest time between two damage flushes (one animation frame). */
+  /** Shortest time between two damage flushes. */
   readonly flushIntervalMs?: number;
+  /** Sustained pixel bytes per second handed to the front end (bursts of two 1080p frames pass at once). */
+  readonly pixelBytesPerSecond?: number;
   readonly statsIntervalMs?: number;
   /** Called when the front end says it is listening (a shell may start a pending connection then). */
   readonly onReady?: () => void;
   /** Ask for client mouse mode (absolute positions) as soon as the server says it is in server mode. */
   readonly preferClientMouse?: boolean;
+  /** Saved connections and settings; null when they could not be opened (the reason is `libraryProblem`). */
+  readonly library?: ProfileLibrary | null;
+  readonly libraryProblem?: string;
+  /** Which shell this is, and whether the window is a kiosk. */
+  readonly shell?: Omit<ShellEvent, 'type'>;
+  /** Told when each update is handed to the front end (the bench's latency figure). */
+  readonly metrics?: EngineMetrics;
 }
 
 interface SurfaceState {
@@ -33,12 +58,30 @@ interface SurfaceState {
   readonly surfaceId: number;
   surface: SurfacePixels;
   readonly pending: DamageCoalescer;
+  /** When the last byte of each update in `pending` arrived, and when it was drawn (only kept for metrics). */
+  receivedAt: number[];
+  drawnAt: number[];
 }
 
-const DEFAULT_FLUSH_INTERVAL_MS = 16;
+/**
+ * Damage goes out as soon as the display is quiet (nothing more to read: setImmediate runs after
+ * the I/O the loop has ready), but at most once per interval while updates keep coming. Short,
+ * so an update waits little (the bench's latency target is 10 ms); long enough that a stream of
+ * small draws (a terminal's lines) merges into a few patches.
+ */
+const DEFAULT_FLUSH_INTERVAL_MS = 6;
 const DEFAULT_STATS_INTERVAL_MS = 1000;
-/** Past this many unsent bytes the front end is behind: keep coalescing instead of queueing more. */
-const MAX_BACKLOG_BYTES = 16 * 1024 * 1024;
+/**
+ * Past this many unsent bytes the front end is behind: keep coalescing instead of queueing more.
+ * About half a 1080p frame: a queue longer than that is latency, and damage that waits merges.
+ */
+const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
+/** How often a flush held back by the backlog looks again. */
+const BACKLOG_RETRY_MS = 2;
+/** Sustained pixel bytes per second to the front end (pixel-budget.ts): about 7 full 1080p frames. */
+const DEFAULT_PIXEL_BYTES_PER_SECOND = 60_000_000;
+/** What may go at once whatever came before: two full 1080p frames. */
+const PIXEL_BURST_BYTES = 2 * 1920 * 1080 * 4;
 
 /**
  * One front end's side of the engine: owns at most one Session at a time, takes validated
@@ -51,7 +94,9 @@ export class EngineHost {
   private session: EngineSession | null = null;
   private unsubscribers: (() => void)[] = [];
   private readonly surfaces = new Map<string, SurfaceState>();
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly monitors = new Map<number, MonitorArea[]>();
+  /** The pending flush (a timer or an immediate), or null. */
+  private flushTimer: { cancel(): void } | null = null;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private lastFlushAt = -Infinity;
   private framesSinceStats = 0;
@@ -60,11 +105,24 @@ export class EngineHost {
   private lastBytesReceived: number | null = null;
   private askedForClientMouse = false;
   private lastStatus: StatusEvent = { type: 'status', state: 'idle' };
+  private mouseMode: MouseModeName | null = null;
+  private cursorShape: CursorShape | null = null;
+  private keyModifiers: number | null = null;
+  /** The last connection asked for, so a refused password can be retried with its options. */
+  private lastPlan: ConnectPlan | null = null;
   private disposed = false;
   private readonly flushIntervalMs: number;
+  private readonly budget: PixelBudget;
+  private readonly library: LibraryRequests;
 
   constructor(private readonly options: EngineHostOptions) {
     this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    this.budget = new PixelBudget(options.pixelBytesPerSecond ?? DEFAULT_PIXEL_BYTES_PER_SECOND, PIXEL_BURST_BYTES);
+    this.library = new LibraryRequests(options.library ?? null, options.libraryProblem, {
+      emit: (event) => this.emit(event),
+      connect: (plan) => this.start(plan),
+      log: options.log,
+    });
   }
 
   /** Entry point for anything a front end sent: validated here, dropped with a warning if bad. */
@@ -88,6 +146,9 @@ export class EngineHost {
         return;
       case 'connect':
         this.connect(request);
+        return;
+      case 'retry':
+        this.retry(request.password);
         return;
       case 'disconnect':
         session?.disconnect();
@@ -119,32 +180,44 @@ export class EngineHost {
       case 'requestMouseMode':
         session?.requestMouseMode(request.mode);
         return;
+      case 'setKeyModifiers':
+        session?.setKeyModifiers(request.modifiers);
+        return;
+      case 'sendKeyCombo':
+        this.sendKeyCombo(request.combo);
+        return;
+      case 'connectProfile':
+      case 'saveProfile':
+      case 'deleteProfile':
+      case 'duplicateProfile':
+      case 'importVv':
+      case 'saveSettings':
+        this.library.handle(request);
+        return;
     }
   }
 
-  /** Starts a session (ending the current one). Also used by shells that open a spice:// URI or .vv file. */
+  /** Starts a session from the connection form (ending the current one). */
   connect(params: ConnectParams): void {
-    if (this.disposed) return;
-    this.endSession();
-    const target: ConnectTarget = {
-      host: params.host,
-      ...(params.port !== undefined ? { port: params.port } : {}),
-      ...(params.tlsPort !== undefined ? { tlsPort: params.tlsPort } : {}),
-    };
-    this.emit({ type: 'status', state: 'connecting', target });
-    let session: EngineSession;
+    let plan: ConnectPlan;
     try {
-      session = this.options.createSession({ target, password: params.password ?? '' });
+      plan = planFromForm(params);
     } catch (error) {
-      this.emit({ type: 'status', state: 'disconnected', target, failure: failureOf(error) });
+      if (!(error instanceof PlanError)) throw error;
+      this.emit({ type: 'status', state: 'disconnected', failure: { kind: 'connect', message: error.message } });
       return;
     }
-    this.session = session;
-    this.askedForClientMouse = false;
-    this.subscribe(session, target);
-    session.connect().catch(() => {
-      // Reported through the session's 'closed' event, which every failure goes through.
-    });
+    this.start(plan);
+  }
+
+  /** Opens what a shell was asked to open (a spice:// URI or a .vv file); problems become a failed status. */
+  open(source: LaunchSource): void {
+    try {
+      this.start(planFromLaunch(source));
+    } catch (error) {
+      if (!(error instanceof PlanError)) throw error;
+      this.emit({ type: 'status', state: 'disconnected', failure: { kind: 'connect', message: error.message } });
+    }
   }
 
   /** Sends a key combination from a menu (Ctrl+Alt+Del...): pressed in order, released in reverse. */
@@ -152,40 +225,93 @@ export class EngineHost {
     if (isKeyComboName(name) && this.session) sendKeyCombo(KEY_COMBOS[name], this.session);
   }
 
+  /** Passes a menu command (zoom, full screen...) to the front end. */
+  command(command: MenuCommand): void {
+    this.emit({ type: 'command', command });
+  }
+
   /** Ends the session and stops every timer; the host sends nothing afterwards. */
   dispose(): void {
     if (this.disposed) return;
     this.endSession();
+    this.library.dispose();
     this.disposed = true;
   }
 
-  private subscribe(session: EngineSession, target: ConnectTarget): void {
+  private retry(password: string | undefined): void {
+    const plan = this.lastPlan;
+    if (!plan) return;
+    const { password: _old, ...options } = plan.options;
+    this.start({ ...plan, options: password !== undefined ? { ...options, password } : plan.options });
+  }
+
+  private start(plan: ConnectPlan): void {
+    if (this.disposed) return;
+    this.endSession();
+    this.lastPlan = plan;
+    const target = plan.options.target;
+    const base = { target, ...(plan.profileId !== undefined ? { profileId: plan.profileId } : {}) };
+    this.emit({ type: 'status', state: 'connecting', ...base });
+    let session: EngineSession;
+    try {
+      session = this.options.createSession(plan.options);
+    } catch (error) {
+      this.emit({ type: 'status', state: 'disconnected', ...base, failure: failureOf(error), canRetry: true });
+      return;
+    }
+    this.session = session;
+    this.askedForClientMouse = false;
+    this.subscribe(session, plan, base);
+    session.connect().catch(() => {
+      // Reported through the session's 'closed' event, which every failure goes through.
+    });
+  }
+
+  private subscribe(session: EngineSession, plan: ConnectPlan, base: Pick<StatusEvent, 'target' | 'profileId'>): void {
     const on = <E extends keyof EngineSessionEvents>(event: E, listener: (payload: EngineSessionEvents[E]) => void): void => {
       this.unsubscribers.push(session.on(event, listener));
     };
     let connected = false;
     let guestName: string | undefined;
-    const reportConnected = (): void => this.emit({ type: 'status', state: 'connected', target, ...(guestName !== undefined ? { guestName } : {}) });
+    let detail: string | null = null;
+    const report = (state: 'connecting' | 'connected'): void =>
+      this.emit({
+        type: 'status',
+        state,
+        ...base,
+        ...(guestName !== undefined ? { guestName } : {}),
+        ...(detail !== null ? { detail } : {}),
+      });
     on('state', (state) => {
       if (state === 'connected' && !connected) {
         connected = true;
-        reportConnected();
+        report('connected');
         this.startStats(session);
+        this.library.remember(plan);
       }
     });
     on('closed', (failure) => {
       if (this.session !== session) return;
       this.teardown();
-      this.emit({ type: 'status', state: 'disconnected', target, ...(failure ? { failure } : {}) });
+      this.emit({ type: 'status', state: 'disconnected', ...base, ...(failure ? { failure } : {}), canRetry: true });
     });
     on('guestName', (name) => {
       guestName = name;
-      if (connected) reportConnected();
+      if (connected) report('connected');
+    });
+    on('detail', (text) => {
+      detail = text;
+      report(text === null && connected ? 'connected' : 'connecting');
     });
     on('surfaceCreated', ({ displayId, surfaceId, surface }) => this.surfaceCreated(displayId, surfaceId, surface));
     on('surfaceDestroyed', ({ displayId, surfaceId }) => this.surfaceDestroyed(displayId, surfaceId));
-    on('damage', ({ displayId, surfaceId, surface, area }) => this.damaged(displayId, surfaceId, surface, area));
+    on('damage', ({ displayId, surfaceId, surface, area, receivedAt }) => this.damaged(displayId, surfaceId, surface, area, receivedAt));
+    on('monitors', ({ displayId, monitors }) => {
+      this.monitors.set(displayId, monitors);
+      this.emit({ type: 'monitors', displayId, monitors });
+    });
     on('mouseMode', (mode) => {
+      this.mouseMode = mode;
       this.emit({ type: 'mouseMode', mode });
       if (mode === 'server' && this.options.preferClientMouse !== false && !this.askedForClientMouse) {
         this.askedForClientMouse = true;
@@ -193,21 +319,47 @@ export class EngineHost {
       }
     });
     on('cursor', ({ x, y, visible }) => this.emit({ type: 'cursor', x, y, visible }));
-    on('notice', (message) => this.emit({ type: 'notice', message }));
+    on('cursorShape', (shape) => {
+      this.cursorShape = shape;
+      this.emitCursorShape();
+    });
+    on('keyModifiers', (modifiers) => {
+      this.keyModifiers = modifiers;
+      this.emit({ type: 'keyModifiers', modifiers });
+    });
+    // The server's NOTIFY messages: said as the server's, so they are not taken for Saffron's own.
+    on('notice', (message) => this.emit({ type: 'notice', message: `The server says: ${message}` }));
   }
 
-  /** Tells a (re)started front end where things stand: the status, and each surface in full. */
+  private emitCursorShape(): void {
+    const shape = this.cursorShape;
+    if (!shape) {
+      this.emit({ type: 'cursorShape', shape: null });
+      return;
+    }
+    // A copy: the cached shape stays whole whatever the transport does with the buffer.
+    const rgba = shape.rgba.slice().buffer;
+    this.send({ type: 'cursorShape', shape: { width: shape.width, height: shape.height, hotX: shape.hotX, hotY: shape.hotY, rgba } }, [rgba]);
+  }
+
+  /** Tells a (re)started front end where things stand: the shell, settings, library, status, and each surface in full. */
   private replay(): void {
+    this.emit({ type: 'shell', shell: this.options.shell?.shell ?? 'browser', kiosk: this.options.shell?.kiosk ?? false });
+    this.library.replay();
     this.emit(this.lastStatus);
+    if (this.mouseMode) this.emit({ type: 'mouseMode', mode: this.mouseMode });
+    if (this.keyModifiers !== null) this.emit({ type: 'keyModifiers', modifiers: this.keyModifiers });
+    if (this.session) this.emitCursorShape();
     for (const state of this.surfaces.values()) {
       const { displayId, surfaceId, surface } = state;
       this.emit({ type: 'surfaceCreated', displayId, surfaceId, width: surface.width, height: surface.height, primary: true });
       this.damaged(displayId, surfaceId, surface, { left: 0, top: 0, right: surface.width, bottom: surface.height });
     }
+    for (const [displayId, monitors] of this.monitors) this.emit({ type: 'monitors', displayId, monitors });
   }
 
   private surfaceCreated(displayId: number, surfaceId: number, surface: SurfacePixels): void {
-    const state: SurfaceState = { displayId, surfaceId, surface, pending: new DamageCoalescer(surface.width, surface.height) };
+    const state: SurfaceState = { displayId, surfaceId, surface, pending: new DamageCoalescer(surface.width, surface.height), receivedAt: [], drawnAt: [] };
     this.surfaces.set(surfaceKey(displayId, surfaceId), state);
     this.emit({ type: 'surfaceCreated', displayId, surfaceId, width: surface.width, height: surface.height, primary: true });
     // The renderer's new canvas is blank; send what the surface holds now.
@@ -219,28 +371,49 @@ export class EngineHost {
     this.emit({ type: 'surfaceDestroyed', displayId, surfaceId });
   }
 
-  private damaged(displayId: number, surfaceId: number, surface: SurfacePixels, area: DamageArea): void {
+  private damaged(displayId: number, surfaceId: number, surface: SurfacePixels, area: DamageArea, receivedAt?: number): void {
     const state = this.surfaces.get(surfaceKey(displayId, surfaceId));
     if (!state) return;
     state.surface = surface;
     state.pending.add(area);
+    if (this.options.metrics && receivedAt !== undefined) {
+      state.receivedAt.push(receivedAt);
+      state.drawnAt.push(performance.now());
+    }
     this.scheduleFlush();
   }
 
   private scheduleFlush(): void {
     if (this.flushTimer !== null) return;
-    // Leading edge: after a quiet spell the first damage goes out in the next tick.
-    const wait = Math.max(0, this.lastFlushAt + this.flushIntervalMs - performance.now());
-    this.flushTimer = setTimeout(() => this.flush(), wait);
+    const wait = this.lastFlushAt + this.flushIntervalMs - performance.now();
+    if (wait <= 0) {
+      // Leading edge: once the I/O ready now is handled (the display is quiet), flush.
+      const immediate = setImmediate(() => this.flush());
+      this.flushTimer = { cancel: () => clearImmediate(immediate) };
+    } else {
+      const timer = setTimeout(() => this.flush(), wait);
+      this.flushTimer = { cancel: () => clearTimeout(timer) };
+    }
   }
 
   private flush(): void {
     this.flushTimer = null;
     if ((this.options.backlogBytes?.() ?? 0) > MAX_BACKLOG_BYTES) {
       // The front end is behind: let damage pile up in the coalescers, where it merges.
-      this.flushTimer = setTimeout(() => this.flush(), this.flushIntervalMs);
+      const timer = setTimeout(() => this.flush(), BACKLOG_RETRY_MS);
+      this.flushTimer = { cancel: () => clearTimeout(timer) };
       return;
     }
+    let pendingBytes = 0;
+    for (const state of this.surfaces.values()) pendingBytes += state.pending.pixels * 4;
+    const wait = this.budget.waitMs(pendingBytes);
+    if (wait > 0) {
+      // Over the budget: damage keeps merging until the bucket holds enough.
+      const timer = setTimeout(() => this.flush(), Math.max(1, wait));
+      this.flushTimer = { cancel: () => clearTimeout(timer) };
+      return;
+    }
+    this.budget.spend(pendingBytes);
     this.lastFlushAt = performance.now();
     for (const state of this.surfaces.values()) {
       if (state.pending.isEmpty) continue;
@@ -252,9 +425,17 @@ export class EngineHost {
         rgba: surfaceRectToRgba(state.surface, rect),
       }));
       const buffers = patches.map((patch) => patch.rgba);
+      const bytes = buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0);
       this.framesSinceStats++;
       for (const buffer of buffers) this.pixelBytesSinceStats += buffer.byteLength;
-      this.options.send({ type: 'damage', displayId: state.displayId, surfaceId: state.surfaceId, patches }, buffers);
+      this.send({ type: 'damage', displayId: state.displayId, surfaceId: state.surfaceId, patches }, buffers);
+      if (this.options.metrics) {
+        const handedAt = performance.now();
+        state.receivedAt.forEach((receivedAt, i) => this.options.metrics?.updateHanded(handedAt - receivedAt, handedAt - state.drawnAt[i]));
+        this.options.metrics.flushed(bytes);
+        state.receivedAt = [];
+        state.drawnAt = [];
+      }
     }
   }
 
@@ -273,6 +454,7 @@ export class EngineHost {
         framesPerSecond: this.framesSinceStats / seconds,
         pixelBytesPerSecond: this.pixelBytesSinceStats / seconds,
         networkBytesPerSecond: network,
+        latencyMs: session.latencyMs(),
       });
       this.lastStatsAt = now;
       this.lastBytesReceived = received;
@@ -296,15 +478,23 @@ export class EngineHost {
     this.unsubscribers = [];
     this.session = null;
     this.surfaces.clear();
-    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.monitors.clear();
+    this.mouseMode = null;
+    this.cursorShape = null;
+    this.keyModifiers = null;
+    this.flushTimer?.cancel();
     if (this.statsTimer !== null) clearInterval(this.statsTimer);
     this.flushTimer = null;
     this.statsTimer = null;
   }
 
   private emit(event: HostEvent): void {
+    this.send(event, []);
+  }
+
+  private send(event: HostEvent, transfer: readonly ArrayBuffer[]): void {
     if (event.type === 'status') this.lastStatus = event;
-    if (!this.disposed) this.options.send(event, []);
+    if (!this.disposed) this.options.send(event, transfer);
   }
 }
 

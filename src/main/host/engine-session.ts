@@ -4,7 +4,10 @@
  * SurfacePixels only: the host reads pixels, it never draws.
  */
 import type { Failure } from '../../shared/errors';
-import type { ConnectTarget, MouseModeName, SessionState } from '../../shared/session-types';
+import type { MonitorArea } from '../../shared/ipc';
+import type { MouseModeName, SessionState } from '../../shared/session-types';
+import type { CursorShape } from '../channels/cursor-shape';
+import type { ConnectOptions } from '../profiles/connect-options';
 
 export interface SurfacePixels {
   readonly width: number;
@@ -29,11 +32,20 @@ export interface EngineSessionEvents {
   /** Only primary surfaces (what a monitor shows) reach the host; off-screen ones stay in the engine. */
   surfaceCreated: { displayId: number; surfaceId: number; surface: SurfacePixels };
   surfaceDestroyed: { displayId: number; surfaceId: number };
-  damage: { displayId: number; surfaceId: number; surface: SurfacePixels; area: DamageArea };
+  /** `receivedAt` (performance.now()): when the last byte of the message that drew it arrived. */
+  damage: { displayId: number; surfaceId: number; surface: SurfacePixels; area: DamageArea; receivedAt?: number };
+  /** The monitors a display channel shows (from MONITORS_CONFIG); empty: the whole surface. */
+  monitors: { displayId: number; monitors: MonitorArea[] };
   mouseMode: MouseModeName;
   cursor: { x: number; y: number; visible: boolean };
+  /** The pointer image changed; null: the default pointer. */
+  cursorShape: CursorShape | null;
+  /** The guest's lock keys (SCROLL_LOCK 1, NUM_LOCK 2, CAPS_LOCK 4). */
+  keyModifiers: number;
   guestName: string;
   notice: string;
+  /** What the session is doing now ("reconnecting, attempt 2 of 10"); null when nothing special. */
+  detail: string | null;
 }
 
 export interface EngineSession {
@@ -47,13 +59,14 @@ export interface EngineSession {
   /** SPICE button numbers, wheel included (4 up, 5 down). */
   mouseButton(button: number, pressed: boolean): void;
   requestMouseMode(mode: MouseModeName): void;
+  setKeyModifiers(modifiers: number): void;
   /** Bytes received from the server so far, or null when the engine does not count them. */
   bytesReceived(): number | null;
+  /** The latest round trip to the server in ms, or null when not measured. */
+  latencyMs(): number | null;
 }
 
-export interface SessionRequest {
-  readonly target: ConnectTarget;
-  readonly password: string;
-}
+/** Everything needed to reach and log in to one server (secrets included: only the session sees them). */
+export type SessionRequest = ConnectOptions;
 
 export type SessionFactory = (request: SessionRequest) => EngineSession;

@@ -1,7 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs';
-import type { ConnectParams } from '../../shared/ipc';
+import { basename } from 'node:path';
 import { parseSpiceUri, TargetError } from '../profiles/spice-uri';
-import { parseVvFile, VvFileError } from './vv-file';
+import { parseVvFile, VvFileError } from '../profiles/vv-file';
+import type { LaunchSource } from './connect-plan';
 
 /** File access, injectable for tests. */
 export interface LaunchFiles {
@@ -14,32 +15,41 @@ const realFiles: LaunchFiles = {
   remove: (path) => rmSync(path, { force: true }),
 };
 
-export type LaunchTarget = { readonly ok: true; readonly connect: ConnectParams; readonly title?: string } | { readonly ok: false; readonly problem: string };
+export type LaunchTarget =
+  | { readonly ok: true; readonly source: LaunchSource; readonly title?: string; readonly fullscreen: boolean }
+  | { readonly ok: false; readonly problem: string };
 
 /**
  * What the app was asked to open: spice:// URIs and .vv files, from its command line, a second
- * launch, or the OS (open-url / open-file). Each becomes a connection or a one-line problem.
+ * launch, or the OS (open-url / open-file). Each becomes something to open or a one-line problem.
+ * A .vv file is read here (the engine gets its text) and, when it says delete-this-file, removed
+ * at once: it holds a one-time ticket the hypervisor wants gone.
  */
 export function launchTargetFromArgument(argument: string, files: LaunchFiles = realFiles): LaunchTarget | null {
-  if (/^spice:\/\//i.test(argument)) {
+  if (/^spice(\+tls)?:\/\//i.test(argument)) {
     try {
-      const target = parseSpiceUri(argument);
-      return { ok: true, connect: { ...target } };
+      parseSpiceUri(argument);
+      return { ok: true, source: { kind: 'uri', uri: argument }, fullscreen: false };
     } catch (error) {
       if (error instanceof TargetError) return { ok: false, problem: error.message };
       throw error;
     }
   }
   if (/\.vv$/i.test(argument)) {
+    let text: string;
     try {
-      const vv = parseVvFile(files.readFile(argument));
-      // Honour delete-this-file: the file holds a one-time ticket the hypervisor wants gone.
-      if (vv.deleteAfterReading) files.remove(argument);
-      return { ok: true, connect: vv.connect, ...(vv.title ? { title: vv.title } : {}) };
+      text = files.readFile(argument);
     } catch (error) {
-      if (error instanceof VvFileError) return { ok: false, problem: `${argument}: ${error.message}` };
       const code = (error as NodeJS.ErrnoException).code;
       if (code) return { ok: false, problem: `${argument}: cannot read (${code})` };
+      throw error;
+    }
+    try {
+      const vv = parseVvFile(text);
+      if (vv.deleteThisFile) files.remove(argument);
+      return { ok: true, source: { kind: 'vv', fileName: basename(argument), text }, ...(vv.viewer.title ? { title: vv.viewer.title } : {}), fullscreen: vv.viewer.fullscreen };
+    } catch (error) {
+      if (error instanceof VvFileError) return { ok: false, problem: `${argument}: ${error.message}` };
       throw error;
     }
   }

@@ -1,19 +1,25 @@
 import { TypedEmitter } from '../../core/util/typed-emitter';
+import type { MonitorArea } from '../../shared/ipc';
 import type { MouseModeName } from '../../shared/session-types';
+import type { CursorShape } from '../channels/cursor-shape';
 import type { Logger } from '../session/logger';
 import { Session } from '../session/session';
 import type { EngineSession, EngineSessionEvents, SessionFactory, SessionRequest } from './engine-session';
 
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
  * Adapts the engine's Session to what the host needs: primary surfaces only, ids instead of
- * channel objects, and input that is dropped (not queued) while the inputs channel is not up.
+ * channel objects, cursor images only when they change, and input that is dropped (not queued)
+ * while the inputs channel is not up.
  */
 class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements EngineSession {
   private readonly session: Session;
+  private lastShape: CursorShape | null | undefined = undefined;
 
   constructor(request: SessionRequest, log: Logger) {
     super();
-    this.session = new Session({ target: request.target, password: request.password, connectTimeoutMs: 10_000, log });
+    this.session = new Session({ ...request, connectTimeoutMs: CONNECT_TIMEOUT_MS, log });
     const s = this.session;
     s.on('state', (state) => this.emit('state', state));
     s.on('closed', (failure) => this.emit('closed', failure));
@@ -27,12 +33,31 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
     });
     s.on('damage', ({ display, surface, rect }) => {
       if (surface !== display.primarySurface || display.primarySurfaceId === null) return;
-      this.emit('damage', { displayId: display.id, surfaceId: display.primarySurfaceId, surface, area: rect });
+      this.emit('damage', { displayId: display.id, surfaceId: display.primarySurfaceId, surface, area: rect, receivedAt: s.lastReceivedAt });
+    });
+    s.on('monitors', ({ display, heads }) => {
+      // Heads of zero size are monitors the guest has switched off.
+      const monitors: MonitorArea[] = heads
+        .filter((head) => head.width > 0 && head.height > 0)
+        .map((head) => ({ monitorId: head.monitorId, x: head.x, y: head.y, width: head.width, height: head.height }));
+      this.emit('monitors', { displayId: display.id, monitors });
     });
     s.on('mouseMode', (mode) => this.emit('mouseMode', mode));
-    s.on('cursor', (cursor) => this.emit('cursor', { x: cursor.x, y: cursor.y, visible: cursor.visible }));
+    s.on('cursor', (cursor) => {
+      if (cursor.shape !== this.lastShape) {
+        this.lastShape = cursor.shape;
+        this.emit('cursorShape', cursor.shape);
+      }
+      this.emit('cursor', { x: cursor.x, y: cursor.y, visible: cursor.visible });
+    });
+    s.on('keyModifiers', (modifiers) => this.emit('keyModifiers', modifiers));
     s.on('guestName', (name) => this.emit('guestName', name));
     s.on('notice', (message) => this.emit('notice', message));
+    s.on('reconnecting', ({ attempt, maxAttempts, reason }) => {
+      this.lastShape = undefined;
+      this.emit('detail', `Connection lost (${reason}); reconnecting, attempt ${attempt} of ${maxAttempts}`);
+    });
+    s.on('reconnected', () => this.emit('detail', null));
   }
 
   connect(): Promise<void> {
@@ -67,8 +92,17 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
     this.session.requestMouseMode(mode);
   }
 
+  setKeyModifiers(modifiers: number): void {
+    this.session.inputs?.setKeyModifiers(modifiers);
+  }
+
   bytesReceived(): number | null {
     return this.session.bytesReceived;
+  }
+
+  latencyMs(): number | null {
+    // The engine does not measure round trips yet (SPICE has no client ping; see docs/architecture.md).
+    return null;
   }
 }
 

@@ -14,7 +14,8 @@ function parsePort(value: string, what: string): number {
 
 /**
  * Parses remote-viewer's URI forms: spice://host:port, spice://host?port=P&tls-port=T,
- * spice://[::1]:port. `port` and `tls-port` are each optional; at least one is required.
+ * spice://[::1]:port, and spice+tls://host:port (the port is then the TLS port, as in
+ * spice-gtk). `port` and `tls-port` are each optional; at least one is required.
  */
 export function parseSpiceUri(text: string): ConnectTarget {
   let url: URL;
@@ -23,16 +24,20 @@ export function parseSpiceUri(text: string): ConnectTarget {
   } catch {
     throw new TargetError(`"${text}" is not a spice:// URI`);
   }
-  if (url.protocol !== 'spice:') throw new TargetError(`"${text}" is not a spice:// URI`);
+  if (url.protocol !== 'spice:' && url.protocol !== 'spice+tls:') throw new TargetError(`"${text}" is not a spice:// URI`);
+  const secure = url.protocol === 'spice+tls:';
+  if (url.username !== '' || url.password !== '') throw new TargetError('user names and passwords are not accepted in URIs; use --username and --password-file');
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (host === '') throw new TargetError(`"${text}" names no host`);
-  let port = url.port === '' ? undefined : parsePort(url.port, 'port');
-  let tlsPort: number | undefined;
+  const authorityPort = url.port === '' ? undefined : parsePort(url.port, 'port');
+  let port = secure ? undefined : authorityPort;
+  let tlsPort = secure ? authorityPort : undefined;
   for (const [key, value] of url.searchParams) {
     if (key === 'port') {
-      if (port !== undefined && url.port !== '') throw new TargetError(`"${text}" gives the port twice`);
+      if (port !== undefined) throw new TargetError(`"${text}" gives the port twice`);
       port = parsePort(value, 'port');
     } else if (key === 'tls-port') {
+      if (tlsPort !== undefined) throw new TargetError(`"${text}" gives the tls-port twice`);
       tlsPort = parsePort(value, 'tls-port');
     } else if (key === 'password') {
       // remote-viewer accepts it, but a password in a URI ends up in shell history and `ps`.

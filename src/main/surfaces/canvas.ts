@@ -142,22 +142,22 @@ function copyImage(dest: Surface, op: DrawCopy, resolve: ImageResolver, what: st
 }
 
 /** box ∩ surface ∩ clip. */
-function baseRegion(dest: Surface, base: DisplayBase): Region {
+export function baseRegion(dest: Surface, base: DisplayBase): Region {
   return clipRegion(intersectRects(base.box, { left: 0, top: 0, right: dest.width, bottom: dest.height }), base.clip);
 }
 
-function finish(dest: Surface, damage: Rect | null): Rect | null {
+export function finish(dest: Surface, damage: Rect | null): Rect | null {
   if (damage) dest.normalize(damage);
   return damage;
 }
 
-function checkImage(image: DecodedImage, what: string): void {
+export function checkImage(image: DecodedImage, what: string): void {
   if (image.pixels.length < image.width * image.height) {
     throw new ProtocolError(`${what}: image of ${image.width}x${image.height} has only ${image.pixels.length} pixels`);
   }
 }
 
-function resolveSource(source: Image | null, area: Rect, box: Rect, resolve: ImageResolver, what: string): DecodedImage {
+export function resolveSource(source: Image | null, area: Rect, box: Rect, resolve: ImageResolver, what: string): DecodedImage {
   if (!source) throw new ProtocolError(`${what} without a source image`);
   const image = resolve(source);
   checkImage(image, what);
@@ -172,7 +172,7 @@ function resolveSource(source: Image | null, area: Rect, box: Rect, resolve: Ima
   return image;
 }
 
-function resolveTile(brush: Brush, resolve: ImageResolver, what: string): DecodedImage | null {
+export function resolveTile(brush: Brush, resolve: ImageResolver, what: string): DecodedImage | null {
   if (brush.type !== 'pattern') return null;
   const tile = resolve(brush.image);
   checkImage(tile, what);
@@ -181,20 +181,20 @@ function resolveTile(brush: Brush, resolve: ImageResolver, what: string): Decode
 }
 
 /** The op's mask, copied if it is the destination surface itself (it is read while drawing). */
-function prepareMask(mask: QMask, box: Rect, resolve: ImageResolver, dest: Surface): Mask | null {
+export function prepareMask(mask: QMask, box: Rect, resolve: ImageResolver, dest: Surface): Mask | null {
   const prepared = prepareQMask(mask, box, resolve);
   return prepared && prepared.pixels.buffer === dest.pixels.buffer ? { ...prepared, pixels: prepared.pixels.slice() } : prepared;
 }
 
 /** A private copy of an image that shares the destination's pixels (a surface drawn onto itself). */
-function unaliased(image: DecodedImage, dest: Surface): DecodedImage {
+export function unaliased(image: DecodedImage, dest: Surface): DecodedImage {
   return image.pixels.buffer === dest.pixels.buffer ? { ...image, pixels: image.pixels.slice() } : image;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Painters: each writes one horizontal run [x1, x2) of row y; paintRegion feeds them the runs.
 
-interface Painter {
+export interface Painter {
   paint(y: number, x1: number, x2: number): void;
 }
 
@@ -202,7 +202,7 @@ interface Painter {
  * Calls the painter for every run of the region, split by the mask when there is one, and
  * returns the bounds of what was painted.
  */
-function paintRegion(region: Region, mask: Mask | null, painter: Painter): Rect | null {
+export function paintRegion(region: Region, mask: Mask | null, painter: Painter): Rect | null {
   if (!mask) {
     for (const band of region) {
       const { spans } = band;
@@ -335,7 +335,7 @@ class TilePainter implements Painter {
 let scratch = new Uint32Array(1024);
 
 /** A reusable row buffer of at least n pixels (draws run one at a time). */
-function scratchRow(n: number): Uint32Array {
+export function scratchRow(n: number): Uint32Array {
   if (scratch.length < n) scratch = new Uint32Array(Math.max(n, scratch.length * 2));
   return scratch;
 }
@@ -397,11 +397,11 @@ class ScalePainter implements Painter {
  * where the surface wants it (so the copy is a straight set()), the surface's opaque bits
  * otherwise.
  */
-function orBitsFor(dest: Surface, image: DecodedImage, rop: number): number {
+export function orBitsFor(dest: Surface, image: DecodedImage, rop: number): number {
   return rop === Rop.COPY && !image.hasAlpha ? 0 : dest.opaqueBits;
 }
 
-function sourcePainter(dest: Surface, image: DecodedImage, area: Rect, box: Rect, scaleMode: number, rop: number, region: Region): Painter {
+export function sourcePainter(dest: Surface, image: DecodedImage, area: Rect, box: Rect, scaleMode: number, rop: number, region: Region): Painter {
   const source = unaliased(image, dest);
   if (rectsSameSize(box, area)) return new BlitPainter(dest, source, box.left - area.left, box.top - area.top, rop);
   const extents = regionExtents(region) ?? box;
@@ -409,14 +409,14 @@ function sourcePainter(dest: Surface, image: DecodedImage, area: Rect, box: Rect
 }
 
 /** draw_brush: a solid colour, a pattern, or for no brush the colour 0 (the ROP still applies). */
-function brushPainter(dest: Surface, brush: Brush, tile: DecodedImage | null, rop: number): Painter {
+export function brushPainter(dest: Surface, brush: Brush, tile: DecodedImage | null, rop: number): Painter {
   if (brush.type === 'pattern' && tile) {
     return new TilePainter(dest, unaliased(tile, dest), brush.pos.x, brush.pos.y, rop);
   }
   return new SolidPainter(dest, dest.pixelFromColor(brush.type === 'solid' ? brush.color : 0), rop);
 }
 
-function mod(a: number, n: number): number {
+export function mod(a: number, n: number): number {
   const r = a % n;
   return r < 0 ? r + n : r;
 }

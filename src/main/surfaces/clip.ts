@@ -101,3 +101,21 @@ export function regionExtents(region: Region): Rect | null {
   }
   return { left, top: region[0].top, right, bottom: region[region.length - 1].bottom };
 }
+
+/** The part of a region inside a rectangle (band and span order kept). */
+export function intersectRegion(region: Region, rect: Rect): Region {
+  const out: Band[] = [];
+  for (const band of region) {
+    const top = Math.max(band.top, rect.top);
+    const bottom = Math.min(band.bottom, rect.bottom);
+    if (top >= bottom) continue;
+    const spans: number[] = [];
+    for (let s = 0; s < band.spans.length; s += 2) {
+      const left = Math.max(band.spans[s], rect.left);
+      const right = Math.min(band.spans[s + 1], rect.right);
+      if (left < right) spans.push(left, right);
+    }
+    if (spans.length > 0) out.push({ top, bottom, spans });
+  }
+  return out;
+}

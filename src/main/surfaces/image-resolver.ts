@@ -1,10 +1,18 @@
 import { decodeBitmap } from '../../core/codecs/bitmap';
+import { decodeJpeg } from '../../core/codecs/jpeg';
+import { decodeJpegAlpha } from '../../core/codecs/jpeg-alpha';
+import { decodeLz4Image } from '../../core/codecs/lz4-image';
 import { decodeLzPlt, decodeLzRgb } from '../../core/codecs/lz';
 import { decodeQuic } from '../../core/codecs/quic';
 import type { DecodedImage } from '../../core/codecs/types';
+import { decodeZlibGlz } from '../../core/codecs/zlib-glz';
 import { ImageFlags, BitmapFlags } from '../../core/protocol/constants';
 import type { Image, PaletteRef } from '../../core/protocol/display-types';
 import { ProtocolError } from '../../core/protocol/errors';
+import { engineImageCodecs, type ImageCodecs } from '../codecs/image-codecs';
+import { JPEG_DECODER_PACKAGE } from '../codecs/jpeg-js-decoder';
+import { silentLogger, type Logger } from '../session/logger';
+import { SessionError } from '../session/session-error';
 import type { DisplayResources } from './display-resources';
 import type { Surface } from './surface';
 
@@ -17,7 +25,12 @@ export class ImageResolver {
   constructor(
     private readonly resources: DisplayResources,
     private readonly surfaces: ReadonlyMap<number, Surface>,
+    private readonly codecs: ImageCodecs = engineImageCodecs(),
+    private readonly log: Logger = silentLogger,
   ) {}
+
+  /** Image kinds decoded so far (the first of each is logged: tests and users see what the server sends). */
+  private readonly kindsSeen = new Set<string>();
 
   /** Bound so it can be handed to the canvas as a plain function. */
   readonly resolve = (image: Image): DecodedImage => {
@@ -59,20 +72,45 @@ export class ImageResolver {
         return { width: surface.width, height: surface.height, pixels: surface.pixels, hasAlpha: surface.hasAlpha };
       }
       case 'zlib_glz_rgb':
+        decoded = decodeZlibGlz(payload.glzDataSize, payload.data, this.codecs.inflate, this.resources.glz);
+        break;
       case 'jpeg':
+        decoded = decodeJpeg(payload.data, this.jpegDecoder(), descriptor);
+        break;
       case 'jpeg_alpha':
+        decoded = decodeJpegAlpha(payload, this.jpegDecoder(), descriptor.width, descriptor.height);
+        break;
       case 'lz4':
-        throw new ProtocolError(`image type ${payload.kind} is not supported yet (it was not advertised)`);
+        decoded = decodeLz4Image(payload.data, descriptor.width, descriptor.height);
+        break;
     }
     if (decoded.width !== descriptor.width || decoded.height !== descriptor.height) {
       throw new ProtocolError(
         `${payload.kind} image decoded to ${decoded.width}x${decoded.height}, its descriptor says ${descriptor.width}x${descriptor.height}`,
       );
     }
-    // Every image type decoded here is lossless (JPEG arrives with the complete display).
-    if (descriptor.flags & ImageFlags.CACHE_ME) this.resources.images.put(descriptor.id, decoded, false);
+    if (!this.kindsSeen.has(payload.kind)) {
+      this.kindsSeen.add(payload.kind);
+      this.log.debug(`display: first ${payload.kind} image (${decoded.width}x${decoded.height})`);
+    }
+    // spice-common's spice_image_descriptor_is_lossy: only the JPEG types lose information.
+    const lossy = payload.kind === 'jpeg' || payload.kind === 'jpeg_alpha';
+    if (descriptor.flags & ImageFlags.CACHE_ME) {
+      this.resources.images.put(descriptor.id, decoded, lossy);
+    } else if (descriptor.flags & ImageFlags.CACHE_REPLACE_ME) {
+      // The server sends the lossless version of an image we hold lossy (it had sent it as JPEG).
+      if (lossy) throw new ProtocolError(`image ${descriptor.id}: a lossy image cannot replace a cached one`);
+      this.resources.images.put(descriptor.id, decoded, false);
+    }
     return decoded;
   };
+
+  private jpegDecoder(): NonNullable<ImageCodecs['jpeg']> {
+    if (!this.codecs.jpeg) {
+      throw new SessionError('unsupported', `the server sent a JPEG image, and this build has no JPEG decoder (the ${JPEG_DECODER_PACKAGE} package is not installed)`);
+    }
+    return this.codecs.jpeg;
+  }
 
   private palette(ref: PaletteRef, flags: number): Uint32Array | null {
     switch (ref.kind) {

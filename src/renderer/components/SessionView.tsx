@@ -1,8 +1,15 @@
-import { useEffect, useRef, useState } from 'react';
-import type { SaffronApi, StatsEvent, StatusEvent } from '../../shared/ipc';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { describeHotkey, parseHotkey } from '../../shared/hotkeys';
+import type { CursorEvent, MenuCommand, SaffronApi, StatsEvent, StatusEvent } from '../../shared/ipc';
+import type { Settings } from '../../shared/profiles';
 import type { MouseModeName } from '../../shared/session-types';
-import { DisplayInput } from '../input/display-input';
-import { CanvasPainter, type ShownSurface } from '../paint/canvas-painter';
+import type { DisplayInput } from '../input/display-input';
+import { LockKeySync } from '../input/lock-keys';
+import { prepareCursor, type PreparedCursor } from '../paint/cursor-image';
+import { DisplayModel } from '../paint/display-model';
+import type { MonitorLayout } from '../view/layout';
+import { nextZoom, viewScale, type Size, type ViewMode } from '../view/view-scale';
+import { MonitorView } from './MonitorView';
 import { StatusBar } from './StatusBar';
 
 interface Props {
@@ -10,60 +17,143 @@ interface Props {
   readonly status: StatusEvent;
   /** Hidden but mounted between sessions, so no display event is ever missed. */
   readonly hidden: boolean;
+  readonly kiosk: boolean;
+  readonly settings: Settings;
+}
+
+function toggleFullScreen(): void {
+  if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
+  else void document.documentElement.requestFullscreen().catch(() => {});
 }
 
 /**
- * The session: status bar and the guest's display. The canvas is managed outside React (its
- * size and pixels change far more often than React should render); React owns only its place.
+ * The session: status bar and the guest's monitors. Pixels go from the host's events into the
+ * DisplayModel and from there straight into the canvases, outside React (they change far more
+ * often than React should render); React owns only where the canvases are and how big.
  */
-export function SessionView({ api, status, hidden }: Props) {
-  const canvasRef = useRef<HTMLCanvasElement>(null);
-  const inputRef = useRef<DisplayInput | null>(null);
-  const [surface, setSurface] = useState<ShownSurface | null>(null);
+export function SessionView({ api, status, hidden, kiosk, settings }: Props) {
+  const [layout, setLayout] = useState<readonly MonitorLayout[]>([]);
+  const model = useMemo(() => new DisplayModel(setLayout), []);
+  const lockKeys = useMemo(() => new LockKeySync((modifiers) => api.setKeyModifiers(modifiers)), [api]);
+  const inputs = useMemo(() => new Set<DisplayInput>(), []);
   const [stats, setStats] = useState<StatsEvent | null>(null);
   const [mouseMode, setMouseMode] = useState<MouseModeName>('server');
+  const [cursor, setCursor] = useState<CursorEvent | null>(null);
+  const [cursorImage, setCursorImage] = useState<PreparedCursor | null>(null);
+  const [grabbed, setGrabbed] = useState(false);
+  const [viewMode, setViewMode] = useState<ViewMode>({ kind: 'auto' });
+  const [area, setArea] = useState<Size>({ width: 0, height: 0 });
+  const areaRef = useRef<HTMLDivElement>(null);
+  const releaseHotkey = useMemo(() => parseHotkey(settings.releaseHotkey), [settings.releaseHotkey]);
+
+  const content: Size = useMemo(
+    () => ({ width: layout.reduce((sum, m) => sum + m.width, 0), height: layout.reduce((max, m) => Math.max(max, m.height), 0) }),
+    [layout],
+  );
+  const scale = viewScale(viewMode, content, area, window.devicePixelRatio || 1);
+
+  const view = useCallback(
+    (command: MenuCommand): void => {
+      const ratio = window.devicePixelRatio || 1;
+      switch (command) {
+        case 'zoomIn':
+        case 'zoomOut':
+          setViewMode({ kind: 'zoom', factor: nextZoom(scale * ratio, command === 'zoomIn' ? 1 : -1) });
+          return;
+        case 'zoomActual':
+          setViewMode({ kind: 'zoom', factor: 1 });
+          return;
+        case 'scaleToFit':
+          setViewMode((mode) => (mode.kind === 'fit' ? { kind: 'auto' } : { kind: 'fit' }));
+          return;
+        case 'toggleFullScreen':
+          toggleFullScreen();
+          return;
+        case 'releaseGrab':
+          for (const input of inputs) input.release();
+      }
+    },
+    [scale, inputs],
+  );
+  const viewRef = useRef(view);
+  viewRef.current = view;
 
   useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas) return;
-    const painter = new CanvasPainter(canvas, setSurface);
-    const input = new DisplayInput(canvas, api, () => painter.surface);
-    inputRef.current = input;
-    const refit = (): void => painter.fitCssSize();
-    window.addEventListener('resize', refit);
     const offs = [
-      api.on('surfaceCreated', (event) => painter.surfaceCreated(event)),
-      api.on('surfaceDestroyed', (event) => painter.surfaceDestroyed(event)),
-      api.on('damage', (event) => painter.damage(event)),
+      api.on('surfaceCreated', (event) => model.surfaceCreated(event)),
+      api.on('surfaceDestroyed', (event) => model.surfaceDestroyed(event)),
+      api.on('damage', (event) => model.damage(event)),
+      api.on('monitors', (event) => model.monitorsChanged(event)),
       api.on('stats', setStats),
-      api.on('mouseMode', (event) => {
-        setMouseMode(event.mode);
-        input.setMouseMode(event.mode);
-      }),
+      api.on('mouseMode', (event) => setMouseMode(event.mode)),
+      api.on('cursor', setCursor),
+      api.on('cursorShape', (event) => setCursorImage(event.shape ? prepareCursor(event.shape) : null)),
+      api.on('keyModifiers', (event) => lockKeys.guestReported(event.modifiers)),
+      api.on('command', (event) => viewRef.current(event.command)),
     ];
     return () => {
       for (const off of offs) off();
-      window.removeEventListener('resize', refit);
-      input.dispose();
-      inputRef.current = null;
     };
-  }, [api]);
+  }, [api, model, lockKeys]);
+
+  useEffect(() => {
+    const element = areaRef.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setArea({ width: element.clientWidth, height: element.clientHeight }));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
 
   useEffect(() => {
     if (status.state === 'disconnected' || status.state === 'idle') {
-      inputRef.current?.reset();
+      for (const input of inputs) input.reset();
+      model.clear();
+      lockKeys.reset();
       setStats(null);
-      setSurface(null);
+      setCursor(null);
+      setCursorImage(null);
+      setGrabbed(false);
     }
-  }, [status.state]);
+  }, [status.state, model, inputs, lockKeys]);
 
+  const hint = releaseHotkey ? describeHotkey(releaseHotkey) : 'Esc';
   return (
-    <div className="session" hidden={hidden}>
-      <StatusBar status={status} stats={stats} mouseMode={mouseMode} onDisconnect={() => api.disconnect()} />
-      <div className="display-area">
-        {/* Exactly the guest's pixels: no border, padding or overlay on the canvas. */}
-        <canvas ref={canvasRef} className="display" hidden={!surface} role="img" aria-label="Remote display" tabIndex={0} data-surface={surface ? `${surface.width}x${surface.height}` : ''} />
-        {status.state === 'connected' && !surface && <p className="display-waiting">Waiting for the guest's display…</p>}
+    <div className={kiosk ? 'session kiosk' : 'session'} hidden={hidden}>
+      {!kiosk && (
+        <StatusBar
+          status={status}
+          stats={stats}
+          mouseMode={mouseMode}
+          grabbed={grabbed}
+          releaseHint={hint}
+          viewMode={viewMode}
+          zoom={scale * (window.devicePixelRatio || 1)}
+          onView={view}
+          onSendKeys={(combo) => api.sendKeyCombo(combo)}
+          onDisconnect={() => api.disconnect()}
+        />
+      )}
+      <div className="display-area" ref={areaRef}>
+        <div className="monitors">
+          {layout.map((monitor) => (
+            <MonitorView
+              key={monitor.key}
+              layout={monitor}
+              model={model}
+              api={api}
+              scale={scale}
+              mouseMode={mouseMode}
+              cursor={cursor}
+              cursorImage={cursorImage}
+              lockKeys={lockKeys}
+              releaseHotkey={releaseHotkey}
+              onGrab={setGrabbed}
+              inputs={inputs}
+            />
+          ))}
+        </div>
+        {status.state === 'connected' && layout.length === 0 && <p className="display-waiting">Connected; waiting for the guest's display…</p>}
+        {status.state === 'connecting' && <p className="display-waiting">{status.detail ?? 'Connecting and logging in…'}</p>}
       </div>
     </div>
   );

@@ -1,6 +1,14 @@
+import type { ConnectTarget } from '../../shared/session-types';
+
 /** Bytes per second as people read it: 850 B/s, 12.3 kB/s, 48.0 MB/s. */
 export function formatRate(bytesPerSecond: number): string {
   if (bytesPerSecond < 1000) return `${Math.round(bytesPerSecond)} B/s`;
   if (bytesPerSecond < 1_000_000) return `${(bytesPerSecond / 1000).toFixed(1)} kB/s`;
   return `${(bytesPerSecond / 1_000_000).toFixed(1)} MB/s`;
+}
+
+/** host:port (IPv6 in brackets), the TLS port when there is no plain one. */
+export function describeTarget(target: ConnectTarget): string {
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  return `${host}:${target.port ?? target.tlsPort}`;
 }

@@ -1,5 +1,6 @@
 import { createSaffronApi, type HostEvent, type HostRequest, type SaffronApi } from '../../shared/ipc';
 import { decodeWireMessage, encodeWireMessage, WireFormatError } from '../../shared/ipc-wire';
+import type { EventFeed } from './event-stream';
 
 /** The minimum of a WebSocket this adapter uses, so tests can hand in a fake. */
 export interface WebSocketLike {
@@ -23,18 +24,35 @@ export function ipcUrlFor(location: { protocol: string; host: string }): string 
  * local server's WebSocket. Requests made before the socket opens wait for it; if the socket
  * closes, listeners hear one 'disconnected' status saying the local server is gone.
  */
-export function createWebSocketApi(socket: WebSocketLike, log: (message: string) => void = () => {}): SaffronApi {
+export function createWebSocketApi(socket: WebSocketLike, log: (message: string) => void = () => {}, events?: EventFeed): SaffronApi {
   socket.binaryType = 'arraybuffer';
   const queued: string[] = [];
   const listeners = new Set<(message: unknown) => void>();
   const deliver = (message: unknown): void => {
     for (const listener of [...listeners]) listener(message);
   };
+  let lostReported = false;
+  const reportLost = (): void => {
+    if (lostReported) return;
+    lostReported = true;
+    const lost: HostEvent = {
+      type: 'status',
+      state: 'disconnected',
+      failure: { kind: 'closed', message: 'the connection to the Saffron server closed (was saffron web stopped?)' },
+    };
+    deliver(lost);
+  };
+  // With an event stream, events come from it and the socket only carries requests.
+  events?.listen(deliver, (reason) => {
+    log(reason);
+    reportLost();
+  });
 
   socket.addEventListener('open', () => {
     for (const text of queued.splice(0)) socket.send(text);
   });
   socket.addEventListener('message', (event) => {
+    if (events) return;
     let message: unknown;
     try {
       const data = event.data;
@@ -46,14 +64,7 @@ export function createWebSocketApi(socket: WebSocketLike, log: (message: string)
     }
     deliver(message);
   });
-  socket.addEventListener('close', () => {
-    const lost: HostEvent = {
-      type: 'status',
-      state: 'disconnected',
-      failure: { kind: 'closed', message: 'the connection to the Saffron server closed (was saffron web stopped?)' },
-    };
-    deliver(lost);
-  });
+  socket.addEventListener('close', reportLost);
 
   return createSaffronApi({
     post(request: HostRequest) {

@@ -74,7 +74,13 @@ test('a failing session reports disconnected with its failure; a throwing factor
   const { host, fakes, events } = makeHost();
   host.connect({ host: 'h', port: 1 });
   fakes.sessions[0].fire('closed', { kind: 'connect', message: 'h:1: connection refused' });
-  assert.deepEqual(events.at(-1), { type: 'status', state: 'disconnected', target: { host: 'h', port: 1 }, failure: { kind: 'connect', message: 'h:1: connection refused' } });
+  assert.deepEqual(events.at(-1), {
+    type: 'status',
+    state: 'disconnected',
+    target: { host: 'h', port: 1 },
+    failure: { kind: 'connect', message: 'h:1: connection refused' },
+    canRetry: true,
+  });
 
   const throwing = new EngineHost({
     createSession: () => {
@@ -84,7 +90,13 @@ test('a failing session reports disconnected with its failure; a throwing factor
     log: quietLog,
   });
   throwing.connect({ host: 'h', tlsPort: 2 });
-  assert.deepEqual(events.at(-1), { type: 'status', state: 'disconnected', target: { host: 'h', tlsPort: 2 }, failure: { kind: 'unsupported', message: 'TLS is not supported yet' } });
+  assert.deepEqual(events.at(-1), {
+    type: 'status',
+    state: 'disconnected',
+    target: { host: 'h', tlsPort: 2 },
+    failure: { kind: 'unsupported', message: 'TLS is not supported yet' },
+    canRetry: true,
+  });
   host.dispose();
 });
 
@@ -181,8 +193,8 @@ test('a second connect replaces the session quietly; ready replays status and su
   events.length = 0;
   host.handleMessage({ type: 'ready' });
   await tick(20);
-  assert.deepEqual(events.map((e) => e.type).filter((type) => type !== 'stats'), ['status', 'surfaceCreated', 'damage']);
-  assert.equal(events[0].type === 'status' && events[0].target?.host, 'b');
+  assert.deepEqual(events.map((e) => e.type).filter((type) => type !== 'stats'), ['shell', 'status', 'cursorShape', 'surfaceCreated', 'damage']);
+  assert.equal(events[1].type === 'status' && events[1].target?.host, 'b');
   host.dispose();
   events.length = 0;
   second.fire('notice', 'after dispose');

@@ -8,7 +8,8 @@ export type InputCall =
   | ['mousePosition', number, number, number]
   | ['mouseMotion', number, number]
   | ['mouseButton', number, boolean]
-  | ['requestMouseMode', MouseModeName];
+  | ['requestMouseMode', MouseModeName]
+  | ['setKeyModifiers', number];
 
 export class FakeSession extends TypedEmitter<EngineSessionEvents> implements EngineSession {
   readonly calls: InputCall[] = [];
@@ -57,8 +58,16 @@ export class FakeSession extends TypedEmitter<EngineSessionEvents> implements En
     this.calls.push(['requestMouseMode', mode]);
   }
 
+  setKeyModifiers(modifiers: number): void {
+    this.calls.push(['setKeyModifiers', modifiers]);
+  }
+
   bytesReceived(): number | null {
     return this.received;
+  }
+
+  latencyMs(): number | null {
+    return null;
   }
 }
 

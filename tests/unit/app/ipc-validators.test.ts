@@ -16,6 +16,19 @@ const GOOD_REQUESTS: HostRequest[] = [
   { type: 'mouseButton', button: 3, pressed: true },
   { type: 'mouseWheel', steps: -2 },
   { type: 'requestMouseMode', mode: 'client' },
+  { type: 'connect', host: 'h', tlsPort: 5901, username: 'alice', tlsOnly: true, caPem: '-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----', hostSubject: 'CN=h', proxy: 'http://proxy:3128' },
+  { type: 'connectProfile', id: '0123abcd' },
+  { type: 'connectProfile', id: '0123abcd', password: 'typed' },
+  { type: 'retry' },
+  { type: 'retry', password: 'again' },
+  { type: 'setKeyModifiers', modifiers: 4 },
+  { type: 'sendKeyCombo', combo: 'alt-tab' },
+  { type: 'saveProfile', fields: { name: 'web01', host: 'h', port: 5900, tlsOnly: false, fullscreen: true }, password: 'pw' },
+  { type: 'saveProfile', id: 'abc', fields: { name: 'web01', host: 'h', tlsPort: 5901, tlsOnly: true, fullscreen: false }, forgetPassword: true },
+  { type: 'deleteProfile', id: 'abc' },
+  { type: 'duplicateProfile', id: 'abc' },
+  { type: 'importVv', fileName: 'console.vv', text: '[virt-viewer]\ntype=spice\n' },
+  { type: 'saveSettings', settings: { releaseHotkey: 'shift+f12' } },
 ];
 
 const BAD_REQUESTS: unknown[] = [
@@ -50,6 +63,22 @@ const BAD_REQUESTS: unknown[] = [
   { type: 'mouseWheel', steps: 0 },
   { type: 'mouseWheel', steps: 1000 },
   { type: 'requestMouseMode', mode: 'tablet' },
+  { type: 'connect', host: 'h', port: 1, tlsOnly: true },
+  { type: 'connect', host: 'h', port: 1, caPem: 'not a certificate' },
+  { type: 'connect', host: 'h', port: 1, proxy: 'http://user:pw@proxy:3128' },
+  { type: 'connect', host: 'h', port: 1, name: 'x' },
+  { type: 'connectProfile', id: '../etc' },
+  { type: 'connectProfile' },
+  { type: 'setKeyModifiers', modifiers: 8 },
+  { type: 'sendKeyCombo', combo: 'rm-rf' },
+  { type: 'saveProfile', fields: { name: '', host: 'h', port: 1, tlsOnly: false, fullscreen: false } },
+  { type: 'saveProfile', fields: { name: 'a\nb', host: 'h', port: 1, tlsOnly: false, fullscreen: false } },
+  { type: 'saveProfile', fields: { name: 'a', host: 'h', port: 1, tlsOnly: false, fullscreen: false, password: 'pw' } },
+  { type: 'saveProfile', fields: { name: 'a', host: 'h', tlsOnly: false, fullscreen: false } },
+  { type: 'deleteProfile', id: 'ABC' },
+  { type: 'importVv', fileName: 'a.vv', text: 'x'.repeat(300_000) },
+  { type: 'saveSettings', settings: { releaseHotkey: 'f12' } },
+  { type: 'saveSettings', settings: { releaseHotkey: 'ctrl+alt', theme: 'dark' } },
 ];
 
 test('every well-formed request passes unchanged', () => {
@@ -82,8 +111,24 @@ const GOOD_EVENTS: HostEvent[] = [
   { type: 'damage', displayId: 0, surfaceId: 0, patches: [{ x: 1, y: 2, width: 3, height: 4, rgba: rgba(3, 4) }] },
   { type: 'mouseMode', mode: 'server' },
   { type: 'cursor', x: -3, y: 10, visible: true },
-  { type: 'stats', framesPerSecond: 59.9, pixelBytesPerSecond: 1e6, networkBytesPerSecond: null },
+  { type: 'stats', framesPerSecond: 59.9, pixelBytesPerSecond: 1e6, networkBytesPerSecond: null, latencyMs: null },
   { type: 'notice', message: 'hello' },
+  { type: 'status', state: 'connecting', target: { host: 'h', port: 1 }, detail: 'reconnecting, attempt 2 of 10', profileId: 'abc' },
+  { type: 'status', state: 'disconnected', failure: { kind: 'auth', message: 'refused' }, canRetry: true },
+  { type: 'monitors', displayId: 0, monitors: [{ monitorId: 0, x: 0, y: 0, width: 1024, height: 768 }, { monitorId: 1, x: 1024, y: 0, width: 800, height: 600 }] },
+  { type: 'cursorShape', shape: { width: 2, height: 1, hotX: 0, hotY: 0, rgba: rgba(2, 1) } },
+  { type: 'cursorShape', shape: null },
+  { type: 'keyModifiers', modifiers: 6 },
+  { type: 'stats', framesPerSecond: 1, pixelBytesPerSecond: 0, networkBytesPerSecond: 1234, latencyMs: 3.5 },
+  {
+    type: 'library',
+    profiles: [{ id: 'abc', name: 'web01', host: 'h', port: 5900, tlsOnly: false, fullscreen: false, hasPassword: true }],
+    recent: [{ label: 'web01', host: 'h', port: 5900, profileId: 'abc', at: 1700000000000 }],
+    passwordStorage: { available: false, problem: 'no keychain' },
+  },
+  { type: 'settings', settings: { releaseHotkey: 'ctrl+alt' } },
+  { type: 'shell', shell: 'browser', kiosk: false },
+  { type: 'command', command: 'zoomIn' },
 ];
 
 const BAD_EVENTS: unknown[] = [
@@ -99,6 +144,14 @@ const BAD_EVENTS: unknown[] = [
   { type: 'stats', framesPerSecond: -1, pixelBytesPerSecond: 0, networkBytesPerSecond: null },
   { type: 'notice', message: 'x'.repeat(5000) },
   { type: 'cursor', x: 1, y: 1 },
+  { type: 'monitors', displayId: 0, monitors: [{ monitorId: 0, x: 0, y: 0, width: 0, height: 768 }] },
+  { type: 'cursorShape', shape: { width: 2, height: 1, hotX: 5, hotY: 0, rgba: rgba(2, 1) } },
+  { type: 'cursorShape', shape: { width: 2, height: 1, hotX: 0, hotY: 0, rgba: rgba(1, 1) } },
+  { type: 'library', profiles: [{ id: 'abc', name: 'x', host: 'h', port: 1, tlsOnly: false, fullscreen: false, hasPassword: true, password: 'pw' }], recent: [], passwordStorage: { available: true } },
+  { type: 'library', profiles: [], recent: [], passwordStorage: { available: 'yes' } },
+  { type: 'shell', shell: 'node', kiosk: false },
+  { type: 'command', command: 'eval' },
+  { type: 'stats', framesPerSecond: 1, pixelBytesPerSecond: 0, networkBytesPerSecond: null, latencyMs: -1 },
 ];
 
 test('every well-formed event passes; malformed ones are refused', () => {
@@ -114,7 +167,8 @@ test('every well-formed event passes; malformed ones are refused', () => {
 test('the wire format round-trips every event, pixels included, and sends text when it can', () => {
   for (const event of GOOD_EVENTS) {
     const wire = encodeWireMessage(event);
-    assert.equal(typeof wire === 'string', event.type !== 'damage', event.type);
+    const hasPixels = event.type === 'damage' || (event.type === 'cursorShape' && event.shape !== null);
+    assert.equal(typeof wire === 'string', !hasPixels, event.type);
     assert.deepEqual(decodeWireMessage(wire), event);
   }
   const pixels = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);

@@ -4,7 +4,7 @@ import { validateEngineControl } from '../../../src/main/electron/engine-control
 import { EngineRegistry, type EnginePort } from '../../../src/main/electron/engine-registry';
 import { KEY_COMBOS } from '../../../src/main/host/key-combos';
 import { launchTargetFromArgument, launchTargetsFromArgv, type LaunchFiles } from '../../../src/main/host/launch-targets';
-import { parseVvFile, VvFileError } from '../../../src/main/host/vv-file';
+import { planFromLaunch, PlanError } from '../../../src/main/host/connect-plan';
 import type { HostEvent } from '../../../src/shared/ipc';
 import { fakeSessionFactory, quietLog } from './fake-session';
 
@@ -32,39 +32,46 @@ function files(contents: Record<string, string>): LaunchFiles & { removed: strin
   };
 }
 
-test('.vv files: the [virt-viewer] section becomes a connection', () => {
-  const vv = parseVvFile(VV);
-  assert.deepEqual(vv.connect, { host: '10.0.0.5', port: 5900, tlsPort: 5901, password: 'ticket123' });
-  assert.equal(vv.deleteAfterReading, true);
-  assert.equal(vv.title, 'web01');
-  assert.throws(() => parseVvFile('[virt-viewer]\ntype=vnc\nhost=h\nport=1\n'), VvFileError);
-  assert.throws(() => parseVvFile('[virt-viewer]\ntype=spice\nhost=h\n'), VvFileError);
-  assert.throws(() => parseVvFile('[virt-viewer]\ntype=spice\nhost=h\nport=99999\n'), VvFileError);
-  assert.throws(() => parseVvFile('host=h'), VvFileError);
-  assert.deepEqual(parseVvFile('[virt-viewer]\ntype=spice\nhost=h\nport=-1\ntls-port=5901\n').connect, { host: 'h', tlsPort: 5901 });
+test('.vv launch targets: the file is read and checked here, its text goes to the engine, which plans the connection', () => {
+  const fs = files({ '/tmp/a.vv': VV });
+  const target = launchTargetFromArgument('/tmp/a.vv', fs);
+  assert.ok(target && target.ok);
+  assert.deepEqual(target.source, { kind: 'vv', fileName: 'a.vv', text: VV });
+  assert.equal(target.title, 'web01');
+  assert.equal(target.fullscreen, false);
+  const plan = planFromLaunch(target.source);
+  assert.deepEqual(plan.options.target, { host: '10.0.0.5', port: 5900, tlsPort: 5901 });
+  assert.equal(plan.options.password, 'ticket123');
+  assert.throws(() => planFromLaunch({ kind: 'vv', fileName: 'x.vv', text: '[virt-viewer]\ntype=vnc\nhost=h\nport=1\n' }), PlanError);
+  assert.throws(() => planFromLaunch({ kind: 'uri', uri: 'spice://nohost' }), PlanError);
 });
 
 test('argv: spice:// URIs and .vv files are targets, flags and other paths are not; delete-this-file is honoured', () => {
   const fs = files({ '/tmp/a.vv': VV });
   const targets = launchTargetsFromArgv(['--inspect', '/usr/lib/saffron', 'spice://vm.example:5930', '/tmp/a.vv', 'spice://nohost', '/tmp/missing.vv'], fs);
   assert.equal(targets.length, 4);
-  assert.deepEqual(targets[0], { ok: true, connect: { host: 'vm.example', port: 5930 } });
-  assert.deepEqual(targets[1], { ok: true, connect: { host: '10.0.0.5', port: 5900, tlsPort: 5901, password: 'ticket123' }, title: 'web01' });
+  assert.deepEqual(targets[0], { ok: true, source: { kind: 'uri', uri: 'spice://vm.example:5930' }, fullscreen: false });
+  assert.deepEqual(targets[1], { ok: true, source: { kind: 'vv', fileName: 'a.vv', text: VV }, title: 'web01', fullscreen: false });
   assert.equal(targets[2].ok, false);
   assert.deepEqual(targets[3], { ok: false, problem: '/tmp/missing.vv: cannot read (ENOENT)' });
   assert.deepEqual(fs.removed, ['/tmp/a.vv']);
   assert.equal(launchTargetFromArgument('spice://h:1?password=x', fs)?.ok, false, 'no passwords in URIs');
 });
 
-test('engine control messages are validated; launch targets as connect requests', () => {
-  assert.deepEqual(validateEngineControl({ kind: 'attach', windowId: 3 }), { kind: 'attach', windowId: 3 });
-  assert.deepEqual(validateEngineControl({ kind: 'attach', windowId: 3, launch: { host: 'h', port: 1, password: 'p' } }), {
+test('engine control messages are validated: launch sources, kiosk, menu commands', () => {
+  assert.deepEqual(validateEngineControl({ kind: 'attach', windowId: 3, kiosk: false }), { kind: 'attach', windowId: 3, kiosk: false });
+  assert.deepEqual(validateEngineControl({ kind: 'attach', windowId: 3, kiosk: true, launch: { kind: 'uri', uri: 'spice://h:1' } }), {
     kind: 'attach',
     windowId: 3,
-    launch: { host: 'h', port: 1, password: 'p' },
+    kiosk: true,
+    launch: { kind: 'uri', uri: 'spice://h:1' },
   });
-  assert.equal(validateEngineControl({ kind: 'attach', windowId: 3, launch: { host: 'h' } }), null);
-  assert.equal(validateEngineControl({ kind: 'attach', windowId: 0 }), null);
+  assert.equal(validateEngineControl({ kind: 'attach', windowId: 3, kiosk: false, launch: { host: 'h' } }), null);
+  assert.equal(validateEngineControl({ kind: 'attach', windowId: 3, kiosk: false, launch: { kind: 'vv', fileName: 'a.vv', text: 'x'.repeat(300_000) } }), null);
+  assert.equal(validateEngineControl({ kind: 'attach', windowId: 3 }), null, 'kiosk is required');
+  assert.equal(validateEngineControl({ kind: 'attach', windowId: 0, kiosk: false }), null);
+  assert.deepEqual(validateEngineControl({ kind: 'command', windowId: 2, command: 'zoomIn' }), { kind: 'command', windowId: 2, command: 'zoomIn' });
+  assert.equal(validateEngineControl({ kind: 'command', windowId: 2, command: 'format-disk' }), null);
   assert.deepEqual(validateEngineControl({ kind: 'sendKeys', windowId: 1, combo: 'ctrl-alt-del' }), { kind: 'sendKeys', windowId: 1, combo: 'ctrl-alt-del' });
   assert.equal(validateEngineControl({ kind: 'sendKeys', windowId: 1, combo: 'constructor' }), null);
   assert.equal(validateEngineControl({ kind: 'eval', windowId: 1 }), null);
@@ -104,12 +111,14 @@ test('the engine registry: a host per window, launch target opened when the rend
   const fakes = fakeSessionFactory();
   const registry = new EngineRegistry(fakes.factory, quietLog);
   const port = new FakePort();
-  registry.handle({ kind: 'attach', windowId: 1, launch: { host: 'h', port: 5900 } }, port);
+  registry.handle({ kind: 'attach', windowId: 1, kiosk: true, launch: { kind: 'uri', uri: 'spice://h:5900' } }, port);
   assert.equal(port.started, true);
   assert.equal(fakes.sessions.length, 0, 'not before the renderer listens');
   port.rendererSends({ type: 'ready' });
   assert.equal(fakes.sessions.length, 1);
-  assert.deepEqual(port.sent.map((e) => e.type), ['status', 'status']);
+  assert.deepEqual(port.sent.map((e) => e.type), ['shell', 'status', 'status']);
+  assert.deepEqual(port.sent[0], { type: 'shell', shell: 'electron', kiosk: true });
+  assert.deepEqual(fakes.sessions[0].request, { target: { host: 'h', port: 5900 } });
   port.rendererSends({ type: 'ready' });
   assert.equal(fakes.sessions.length, 1, 'the launch target is opened once');
 
@@ -117,7 +126,10 @@ test('the engine registry: a host per window, launch target opened when the rend
   assert.deepEqual(fakes.sessions[0].calls.map((c) => c[1]), [0x1d, 0x38, 0x0e, 0x0e, 0x38, 0x1d]);
 
   const reloaded = new FakePort();
-  registry.handle({ kind: 'attach', windowId: 1 }, reloaded);
+  registry.handle({ kind: 'command', windowId: 1, command: 'scaleToFit' }, undefined);
+  assert.deepEqual(port.sent.at(-1), { type: 'command', command: 'scaleToFit' });
+
+  registry.handle({ kind: 'attach', windowId: 1, kiosk: false }, reloaded);
   assert.equal(port.closed, true);
   assert.equal(fakes.sessions[0].disconnected, true, 'a reload ends the old session');
   port.rendererGoes(); // the old port's close does not detach the new host

@@ -170,3 +170,68 @@ test('the preload takes only the first port it is offered', () => {
   assert.equal(first.length, 1);
   assert.equal(second.length, 0);
 });
+
+/** One call of every request method, with what the host must receive for it. */
+const EVERY_CALL: [string, (api: SaffronApi) => void, HostRequest][] = [
+  ['ready', (api) => api.ready(), { type: 'ready' }],
+  ['connect', (api) => api.connect({ host: 'h', tlsPort: 5901, tlsOnly: true, username: 'u' }), { type: 'connect', host: 'h', tlsPort: 5901, tlsOnly: true, username: 'u' }],
+  ['connectProfile', (api) => api.connectProfile('abc', 'typed'), { type: 'connectProfile', id: 'abc', password: 'typed' }],
+  ['retry', (api) => api.retry(), { type: 'retry' }],
+  ['disconnect', (api) => api.disconnect(), { type: 'disconnect' }],
+  ['keyDown', (api) => api.keyDown(0x2a), { type: 'keyDown', scancode: 0x2a }],
+  ['keyUp', (api) => api.keyUp(0x2a), { type: 'keyUp', scancode: 0x2a }],
+  ['mousePosition', (api) => api.mousePosition(3, 4, 1), { type: 'mousePosition', x: 3, y: 4, displayId: 1 }],
+  ['mouseMotion', (api) => api.mouseMotion(-2, 7), { type: 'mouseMotion', dx: -2, dy: 7 }],
+  ['mouseButton', (api) => api.mouseButton(1, true), { type: 'mouseButton', button: 1, pressed: true }],
+  ['mouseWheel', (api) => api.mouseWheel(2), { type: 'mouseWheel', steps: 2 }],
+  ['requestMouseMode', (api) => api.requestMouseMode('client'), { type: 'requestMouseMode', mode: 'client' }],
+  ['setKeyModifiers', (api) => api.setKeyModifiers(4), { type: 'setKeyModifiers', modifiers: 4 }],
+  ['sendKeyCombo', (api) => api.sendKeyCombo('ctrl-alt-del'), { type: 'sendKeyCombo', combo: 'ctrl-alt-del' }],
+  [
+    'saveProfile',
+    (api) => api.saveProfile({ fields: { name: 'n', host: 'h', port: 1, tlsOnly: false, fullscreen: false }, password: 'pw' }),
+    { type: 'saveProfile', fields: { name: 'n', host: 'h', port: 1, tlsOnly: false, fullscreen: false }, password: 'pw' },
+  ],
+  ['deleteProfile', (api) => api.deleteProfile('abc'), { type: 'deleteProfile', id: 'abc' }],
+  ['duplicateProfile', (api) => api.duplicateProfile('abc'), { type: 'duplicateProfile', id: 'abc' }],
+  ['importVv', (api) => api.importVv('a.vv', '[virt-viewer]'), { type: 'importVv', fileName: 'a.vv', text: '[virt-viewer]' }],
+  ['saveSettings', (api) => api.saveSettings({ releaseHotkey: 'shift+f12' }), { type: 'saveSettings', settings: { releaseHotkey: 'shift+f12' } }],
+];
+
+test('every method of the contract reaches the host as the same request through both adapters', () => {
+  const methods = new Set(EVERY_CALL.map(([name]) => name));
+  for (const method of SAFFRON_API_METHODS) if (method !== 'on') assert.ok(methods.has(method), `${method} is exercised`);
+  const results = HARNESSES.map(([, make]) => {
+    const h = make();
+    h.open();
+    for (const [, call] of EVERY_CALL) call(h.api);
+    return h.received;
+  });
+  assert.deepEqual(results[0], EVERY_CALL.map(([, , expected]) => expected));
+  assert.deepEqual(results[1], results[0]);
+});
+
+test('every event type arrives the same through both adapters, binary payloads included', () => {
+  const cursorPixels = new Uint8Array([1, 2, 3, 4]).buffer;
+  const events: HostEvent[] = [
+    { type: 'status', state: 'connected', target: { host: 'h', port: 1 }, profileId: 'abc' },
+    { type: 'monitors', displayId: 0, monitors: [{ monitorId: 1, x: 1024, y: 0, width: 800, height: 600 }] },
+    { type: 'cursorShape', shape: { width: 1, height: 1, hotX: 0, hotY: 0, rgba: cursorPixels } },
+    { type: 'keyModifiers', modifiers: 2 },
+    { type: 'library', profiles: [], recent: [], passwordStorage: { available: false, problem: 'none' } },
+    { type: 'settings', settings: { releaseHotkey: 'ctrl+alt' } },
+    { type: 'shell', shell: 'electron', kiosk: true },
+    { type: 'command', command: 'releaseGrab' },
+  ];
+  const seen = HARNESSES.map(([, make]) => {
+    const h = make();
+    h.open();
+    const got: HostEvent[] = [];
+    for (const type of new Set(events.map((e) => e.type))) h.api.on(type, (event) => got.push(event));
+    for (const event of events) h.hostSends(event);
+    assert.deepEqual(h.warnings, []);
+    return got.map((event) => (event.type === 'cursorShape' && event.shape ? { ...event, shape: { ...event.shape, rgba: [...new Uint8Array(event.shape.rgba)] } } : event));
+  });
+  assert.equal(seen[0].length, events.length);
+  assert.deepEqual(seen[1], seen[0]);
+});

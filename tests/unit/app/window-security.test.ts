@@ -98,7 +98,8 @@ test('app:// serves only the renderer files, with the CSP', () => {
 
 test('the app menu offers Send Key combinations that reach the engine by name', () => {
   const sent: string[] = [];
-  const template = appMenuTemplate({ newWindow() {}, openFile() {}, sendKeys: (combo) => sent.push(combo), toggleFullScreen() {}, quit() {} }, 'linux');
+  const commands: string[] = [];
+  const template = appMenuTemplate({ newWindow() {}, openFile() {}, sendKeys: (combo) => sent.push(combo), command: (c) => commands.push(c), toggleFullScreen() {}, quit() {} }, 'linux');
   const sendKey = template.find((item) => item.label === '&Send Key');
   assert.ok(sendKey && Array.isArray(sendKey.submenu));
   const items = sendKey.submenu as { label?: string; click?: () => void }[];
@@ -106,4 +107,10 @@ test('the app menu offers Send Key combinations that reach the engine by name', 
   ctrlAltDel?.click?.();
   assert.deepEqual(sent, ['ctrl-alt-del']);
   assert.ok(items.some((item) => item.label === 'Ctrl+Alt+F12'));
+  assert.ok(items.some((item) => item.label === 'Alt+Tab'));
+  assert.ok(items.some((item) => item.label?.startsWith('Super')));
+  const viewMenu = template.find((item) => item.label === '&View');
+  const viewItems = viewMenu!.submenu as { label?: string; click?: () => void }[];
+  for (const label of ['Zoom In', 'Zoom Out', 'Actual Size (1:1)', 'Scale to Fit Window', 'Release Keyboard and Mouse']) viewItems.find((item) => item.label === label)!.click!();
+  assert.deepEqual(commands, ['zoomIn', 'zoomOut', 'zoomActual', 'scaleToFit', 'releaseGrab']);
 });

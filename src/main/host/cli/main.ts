@@ -1,16 +1,26 @@
 import { stderrLogger } from '../../session/logger';
 import { SessionError } from '../../session/session-error';
 import { UsageError } from './args';
+import { audioCommand, AUDIO_USAGE } from './audio-command';
+import { clipboardGetCommand, clipboardSetCommand, CLIPBOARD_GET_USAGE, CLIPBOARD_SET_USAGE } from './clipboard-command';
+import { CommandFailure } from './command-failure';
+import { sendFileCommand, SEND_FILE_USAGE } from './send-file-command';
+import { CONNECT_USAGE } from './connect-options';
+import { DISPLAY_USAGE } from './display-args';
 import { exitCodeFor, ExitCode } from './exit-codes';
 import { OutputError, screenshotCommand, SCREENSHOT_USAGE } from './screenshot-command';
 import { webCommand, WEB_USAGE } from '../web/web-command';
 
-const USAGE = `usage:\n  ${SCREENSHOT_USAGE}\n  ${WEB_USAGE}\n\ntargets: spice://host:port or spice://host?port=P&tls-port=T\nthe password comes from the SPICE_PASSWORD environment variable`;
+const USAGE = `usage:\n  ${SCREENSHOT_USAGE}\n  ${AUDIO_USAGE}\n  ${CLIPBOARD_GET_USAGE}\n  ${CLIPBOARD_SET_USAGE}\n  ${SEND_FILE_USAGE}\n  ${WEB_USAGE}\n\n${CONNECT_USAGE}\n\n${DISPLAY_USAGE}`;
 
 type Command = (argv: readonly string[], env: NodeJS.ProcessEnv, log: ReturnType<typeof stderrLogger>) => Promise<void>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   screenshot: screenshotCommand,
+  audio: audioCommand,
+  'clipboard-get': clipboardGetCommand,
+  'clipboard-set': clipboardSetCommand,
+  'send-file': sendFileCommand,
   web: webCommand,
 };
 
@@ -33,6 +43,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
     if (error instanceof UsageError) return fail('usage', error.message, ExitCode.USAGE);
     if (error instanceof SessionError) return fail(failureLabel(error.kind), error.message, exitCodeFor(error.kind));
     if (error instanceof OutputError) return fail('cannot write output', error.message, ExitCode.OUTPUT);
+    if (error instanceof CommandFailure) return fail(error.what, error.message, error.exitCode);
     return fail('internal error', oneLine((error as Error)?.message ?? String(error)), ExitCode.INTERNAL);
   }
 }

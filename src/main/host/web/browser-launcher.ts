@@ -36,9 +36,11 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
  * and none of the background traffic a browser makes on its own. The URL is a one-time launch
  * link: other users can read a command line, so the token itself never goes on it.
  */
-export function chromiumArguments(url: string, userDataDir: string, runningAsRoot: boolean): string[] {
+export function chromiumArguments(url: string, userDataDir: string, runningAsRoot: boolean, kiosk = false): string[] {
   return [
     `--app=${url}`,
+    // Kiosk: full screen, no way out through the browser's own keys (the guest gets them).
+    ...(kiosk ? ['--kiosk'] : []),
     `--user-data-dir=${userDataDir}`,
     '--no-first-run',
     '--no-default-browser-check',
@@ -50,10 +52,10 @@ export function chromiumArguments(url: string, userDataDir: string, runningAsRoo
   ];
 }
 
-export async function launchChromium(executable: string, url: string): Promise<LaunchedBrowser> {
+export async function launchChromium(executable: string, url: string, kiosk = false): Promise<LaunchedBrowser> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'saffron-browser-'));
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  const child: ChildProcess = spawn(executable, chromiumArguments(url, userDataDir, root), { stdio: 'ignore' });
+  const child: ChildProcess = spawn(executable, chromiumArguments(url, userDataDir, root, kiosk), { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
     child.once('error', () => resolve());

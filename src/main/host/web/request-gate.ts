@@ -1,3 +1,4 @@
+import { pipeIdOf } from './event-stream';
 import type { WebAuth } from './web-auth';
 
 /** The parts of a request the gate looks at (plain data, so tests need no sockets). */
@@ -70,6 +71,9 @@ export function gateUpgrade(auth: WebAuth, facts: RequestFacts): Refusal | null 
   if (misplaced) return misplaced;
   if (!auth.hasSessionCookie(facts.cookie)) return { kind: 'refuse', status: 401, message: 'not logged in' };
   const url = parsePath(facts.url);
-  if (!url || url.pathname !== IPC_PATH || url.search !== '') return { kind: 'refuse', status: 404, message: 'no WebSocket here' };
+  // The only query allowed is the pipe that pairs the socket with the page's event stream.
+  const query = url ? [...url.searchParams.keys()] : [];
+  const queryOk = url !== null && (url.search === '' || (query.length === 1 && query[0] === 'pipe' && pipeIdOf(facts.url) !== null));
+  if (!url || url.pathname !== IPC_PATH || !queryOk) return { kind: 'refuse', status: 404, message: 'no WebSocket here' };
   return null;
 }

@@ -2,11 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../session/logger';
 import { integerOption, parseArgs, UsageError } from '../cli/args';
+import type { LaunchSource } from '../connect-plan';
+import { launchTargetFromArgument } from '../launch-targets';
+import { engineMetricsFromEnv } from '../engine-metrics';
 import { spiceSessionFactory } from '../spice-session-adapter';
+import { openLibrary } from '../store/open-library';
 import { findChromium, launchChromium, type LaunchedBrowser } from './browser-launcher';
 import { WebServer } from './web-server';
 
-export const WEB_USAGE = 'saffron web [--port N] [--no-open]';
+export const WEB_USAGE = 'saffron web [--port N] [--no-open] [--kiosk] [spice://HOST:PORT | FILE.vv]';
 
 /** dist/renderer from the compiled file (dist/src/main/host/web) or from the sources (src/main/host/web). */
 function findRendererDir(): string {
@@ -35,15 +39,25 @@ function untilSignal(): { promise: Promise<string>; dispose(): void } {
  * on stdout, opens it in a Chromium app window unless --no-open, and runs until SIGINT/SIGTERM
  * (or until that window is closed), then ends every session and exits 0.
  */
-export async function webCommand(argv: readonly string[], _env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
-  const args = parseArgs(argv, ['port'], ['no-open']);
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
+export async function webCommand(argv: readonly string[], env: NodeJS.ProcessEnv, log: Logger): Promise<void> {
+  const args = parseArgs(argv, ['port'], ['no-open', 'kiosk']);
+  if (args.positionals.length > 1) throw new UsageError(`unexpected argument "${args.positionals[1]}"`);
   const port = integerOption(args, 'port', 0, 65_535);
+  const kiosk = args.flags.has('kiosk');
+  let launch: LaunchSource | undefined;
+  if (args.positionals.length === 1) {
+    const target = launchTargetFromArgument(args.positionals[0]);
+    if (!target) throw new UsageError(`"${args.positionals[0]}" is neither a spice:// URI nor a .vv file`);
+    if (!target.ok) throw new UsageError(target.problem);
+    launch = target.source;
+  }
   const rendererDir = findRendererDir();
+  const library = await openLibrary(log);
   const signal = untilSignal();
+  const metrics = engineMetricsFromEnv(env);
   let server: WebServer;
   try {
-    server = await WebServer.start({ port, rendererDir, createSession: spiceSessionFactory(log), log });
+    server = await WebServer.start({ port, rendererDir, createSession: spiceSessionFactory(log), log, library, kiosk, ...(launch ? { launch } : {}), ...(metrics ? { metrics } : {}) });
   } catch (error) {
     signal.dispose();
     const code = (error as NodeJS.ErrnoException).code;
@@ -56,7 +70,7 @@ export async function webCommand(argv: readonly string[], _env: NodeJS.ProcessEn
   let browser: LaunchedBrowser | null = null;
   if (!args.flags.has('no-open')) {
     const executable = findChromium();
-    if (executable) browser = await launchChromium(executable, server.createLaunchUrl());
+    if (executable) browser = await launchChromium(executable, server.createLaunchUrl(), kiosk);
     else log.warn('no Chromium found (set SAFFRON_BROWSER); open the address above in a browser');
   }
   const reason = await Promise.race([signal.promise, browser ? browser.exited.then(() => 'window closed') : new Promise<string>(() => {})]);
@@ -64,4 +78,5 @@ export async function webCommand(argv: readonly string[], _env: NodeJS.ProcessEn
   log.info(`web: stopping (${reason})`);
   await browser?.stop();
   await server.close();
+  metrics?.stop();
 }

@@ -2,7 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { decodeWireMessage, encodeWireMessage, WireFormatError } from '../../../shared/ipc-wire';
 import type { Logger } from '../../session/logger';
+import type { LaunchSource } from '../connect-plan';
+import type { EngineMetrics } from '../engine-metrics';
 import type { SessionFactory } from '../engine-session';
+import type { LibraryAccess } from '../store/open-library';
 import { EngineHost } from '../engine-host';
 import { gateHttpRequest, gateUpgrade, type RequestFacts } from './request-gate';
 import { SECURITY_HEADERS } from './security-headers';
@@ -11,6 +14,7 @@ import { WebAuth } from './web-auth';
 import { WebSocketConnection } from './websocket-connection';
 import { CloseCode } from './websocket-frames';
 import { checkUpgradeRequest, refuseUpgrade, writeUpgradeResponse } from './websocket-handshake';
+import { EVENTS_PATH, EventPipes, pipeIdOf } from './event-stream';
 
 export interface WebServerOptions {
   /** 0 picks any free port. */
@@ -19,6 +23,14 @@ export interface WebServerOptions {
   readonly rendererDir: string;
   readonly createSession: SessionFactory;
   readonly log: Logger;
+  /** Saved connections shared by every page (absent: unavailable). */
+  readonly library?: LibraryAccess;
+  /** Pages show the display only (saffron web --kiosk). */
+  readonly kiosk?: boolean;
+  /** What the first page to open should connect to (saffron web spice://…). */
+  readonly launch?: LaunchSource;
+  /** The bench's measurements (engine-metrics.ts), when asked for. */
+  readonly metrics?: EngineMetrics;
 }
 
 /** Requests from the renderer are small; anything bigger is a bug or an attack. */
@@ -41,6 +53,10 @@ function factsOf(request: IncomingMessage): RequestFacts {
  */
 export class WebServer {
   private readonly connections = new Set<{ socket: WebSocketConnection; host: EngineHost }>();
+  /** Each page's event stream and WebSocket, paired by the pipe ID the page chose. */
+  private readonly pipes = new EventPipes();
+  /** Opened by the first page that says it is ready, then gone. */
+  private pendingLaunch: LaunchSource | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -67,6 +83,7 @@ export class WebServer {
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
     self = new WebServer(server, new WebAuth(address.port), options);
+    self.pendingLaunch = options.launch;
     return self;
   }
 
@@ -95,6 +112,7 @@ export class WebServer {
       socket.close(CloseCode.GOING_AWAY, 'saffron is shutting down');
     }
     this.connections.clear();
+    this.pipes.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -114,6 +132,10 @@ export class WebServer {
         response.end();
         return;
       case 'serve': {
+        if (decision.path === EVENTS_PATH) {
+          this.openEventStream(request, response);
+          return;
+        }
         const file = files.get(decision.path);
         if (!file) {
           this.plain(response, 404, 'not found');
@@ -131,6 +153,16 @@ export class WebServer {
     response.end(body);
   }
 
+  /** GET /events?pipe=ID: the page's event stream (event-stream.ts). */
+  private openEventStream(request: IncomingMessage, response: ServerResponse): void {
+    const pipe = pipeIdOf(request.url ?? '');
+    if (request.method !== 'GET' || pipe === null) {
+      this.plain(response, 400, 'the event stream needs GET /events?pipe=ID');
+      return;
+    }
+    this.pipes.openStream(pipe, response);
+  }
+
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refusal = gateUpgrade(this.auth, factsOf(request));
     if (refusal) {
@@ -144,11 +176,25 @@ export class WebServer {
     }
     writeUpgradeResponse(socket, handshake.key);
     const ws = new WebSocketConnection(socket, head, { maxMessageBytes: MAX_REQUEST_MESSAGE_BYTES });
-    const host = new EngineHost({
+    // A page that opened an event stream gets its events there; otherwise on the WebSocket.
+    const pipe = pipeIdOf(request.url ?? '');
+    const events = pipe !== null ? this.pipes.route(pipe) : null;
+    events?.onClose(() => ws.close(CloseCode.GOING_AWAY, 'the event stream ended'));
+    const library = this.options.library;
+    const host: EngineHost = new EngineHost({
       createSession: this.options.createSession,
-      send: (event) => ws.send(encodeWireMessage(event)),
-      backlogBytes: () => ws.bufferedBytes,
+      send: (event) => (events ? events.send(event) : ws.send(encodeWireMessage(event))),
+      backlogBytes: () => (events ? events.bufferedBytes : ws.bufferedBytes),
       log: this.options.log,
+      ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
+      library: library?.library ?? null,
+      libraryProblem: library?.problem ?? 'saved connections are not enabled in this server',
+      shell: { shell: 'browser', kiosk: this.options.kiosk ?? false },
+      onReady: () => {
+        const launch = this.pendingLaunch;
+        this.pendingLaunch = undefined;
+        if (launch) host.open(launch);
+      },
     });
     const entry = { socket: ws, host };
     this.connections.add(entry);
@@ -170,6 +216,7 @@ export class WebServer {
     });
     ws.on('close', () => {
       host.dispose();
+      events?.end();
       this.connections.delete(entry);
     });
   }

@@ -1,0 +1,94 @@
+import type { DamageEvent, MonitorArea, MonitorsEvent, SurfaceCreatedEvent, SurfaceDestroyedEvent } from '../../shared/ipc';
+import { layoutMonitors, type MonitorLayout, type ShownSurface } from '../view/layout';
+
+interface SurfaceCopy extends ShownSurface {
+  /** The whole surface as RGBA, so a monitor view created later starts with the right picture. */
+  readonly rgba: Uint8ClampedArray<ArrayBuffer>;
+}
+
+/** Something that shows one monitor's part of a surface. */
+export interface MonitorSink {
+  readonly layout: MonitorLayout;
+  /** Paints the part of `image` (placed at guest x, y) that falls inside this monitor. */
+  paint(image: ImageData, x: number, y: number): void;
+}
+
+/**
+ * The guest's screens as the renderer knows them: each display channel's primary surface (a copy
+ * of its pixels) and its monitors. Damage is copied into the surface copy and painted into the
+ * views of the monitors it touches; the layout (which monitors exist) is reported on change.
+ */
+export class DisplayModel {
+  private readonly surfaces = new Map<number, SurfaceCopy>();
+  private readonly monitors = new Map<number, readonly MonitorArea[]>();
+  private readonly sinks = new Set<MonitorSink>();
+  private current: MonitorLayout[] = [];
+
+  constructor(private readonly onLayout: (layout: MonitorLayout[]) => void) {}
+
+  get layout(): readonly MonitorLayout[] {
+    return this.current;
+  }
+
+  surfaceCreated(event: SurfaceCreatedEvent): void {
+    if (!event.primary) return;
+    const rgba = new Uint8ClampedArray(event.width * event.height * 4);
+    // Opaque black until the pixels arrive (the host follows with the whole surface).
+    for (let i = 3; i < rgba.length; i += 4) rgba[i] = 255;
+    this.surfaces.set(event.displayId, { displayId: event.displayId, surfaceId: event.surfaceId, width: event.width, height: event.height, rgba });
+    this.relayout();
+  }
+
+  surfaceDestroyed(event: SurfaceDestroyedEvent): void {
+    const surface = this.surfaces.get(event.displayId);
+    if (!surface || surface.surfaceId !== event.surfaceId) return;
+    this.surfaces.delete(event.displayId);
+    this.relayout();
+  }
+
+  monitorsChanged(event: MonitorsEvent): void {
+    this.monitors.set(event.displayId, event.monitors);
+    this.relayout();
+  }
+
+  damage(event: DamageEvent): void {
+    const surface = this.surfaces.get(event.displayId);
+    if (!surface || surface.surfaceId !== event.surfaceId) return;
+    for (const patch of event.patches) {
+      if (patch.x + patch.width > surface.width || patch.y + patch.height > surface.height) continue;
+      const pixels = new Uint8ClampedArray(patch.rgba);
+      copyRows(pixels, patch.width, patch.height, surface.rgba, surface.width, patch.x, patch.y);
+      const image = new ImageData(pixels, patch.width, patch.height);
+      for (const sink of this.sinks) if (sink.layout.displayId === event.displayId) sink.paint(image, patch.x, patch.y);
+    }
+  }
+
+  /** A monitor view appeared: it gets the current picture at once. Returns its removal. */
+  attach(sink: MonitorSink): () => void {
+    this.sinks.add(sink);
+    const surface = this.surfaces.get(sink.layout.displayId);
+    if (surface) sink.paint(new ImageData(surface.rgba, surface.width, surface.height), 0, 0);
+    return () => this.sinks.delete(sink);
+  }
+
+  /** Everything goes (the session ended). */
+  clear(): void {
+    this.surfaces.clear();
+    this.monitors.clear();
+    this.relayout();
+  }
+
+  private relayout(): void {
+    const next = layoutMonitors(this.surfaces, this.monitors);
+    if (JSON.stringify(next) === JSON.stringify(this.current)) return;
+    this.current = next;
+    this.onLayout(next);
+  }
+}
+
+function copyRows(src: Uint8ClampedArray, width: number, height: number, dst: Uint8ClampedArray, dstWidth: number, x: number, y: number): void {
+  const rowBytes = width * 4;
+  for (let row = 0; row < height; row++) {
+    dst.set(src.subarray(row * rowBytes, (row + 1) * rowBytes), ((y + row) * dstWidth + x) * 4);
+  }
+}

@@ -1,0 +1,31 @@
+import type { MonitorLayout } from '../view/layout';
+import type { MonitorSink } from './display-model';
+
+/**
+ * Paints one monitor into its canvas, 1:1: the canvas has the monitor's size in guest pixels
+ * (CSS decides how big it looks), and patches go in with putImageData, clipped to the monitor.
+ */
+export class MonitorPainter implements MonitorSink {
+  private readonly context: CanvasRenderingContext2D;
+
+  constructor(canvas: HTMLCanvasElement, readonly layout: MonitorLayout) {
+    const context = canvas.getContext('2d', { alpha: false });
+    if (!context) throw new Error('this browser gives no 2D canvas');
+    this.context = context;
+    if (canvas.width !== layout.width || canvas.height !== layout.height) {
+      canvas.width = layout.width;
+      canvas.height = layout.height;
+    }
+  }
+
+  paint(image: ImageData, x: number, y: number): void {
+    const m = this.layout;
+    const left = Math.max(x, m.x);
+    const top = Math.max(y, m.y);
+    const right = Math.min(x + image.width, m.x + m.width);
+    const bottom = Math.min(y + image.height, m.y + m.height);
+    if (right <= left || bottom <= top) return;
+    // The dirty rectangle is in the image's own coordinates; the image goes where the guest put it.
+    this.context.putImageData(image, x - m.x, y - m.y, left - x, top - y, right - left, bottom - top);
+  }
+}

@@ -1,0 +1,120 @@
+// Test support for the browser shell: `saffron web` from the build (its own config directory and
+// environment), Debian's Chromium through Playwright, and the steps a person takes in the page.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { endProcess, requireProgram } from './servers';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'bin', 'saffron.js');
+/** Debian's Chromium, headless, as root: the flags design.md lists. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function requireBuild(): void {
+  for (const file of ['dist/src/main/host/cli/main.js', 'dist/renderer/index.html', 'dist/renderer/app.js']) {
+    if (!existsSync(join(ROOT, file))) throw new Error(`${file} is missing: run npm run build before the e2e tests`);
+  }
+}
+
+export interface WebShell {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly port: number;
+  /** Everything it wrote to stderr so far. */
+  stderr(): string;
+  /** SIGINT, as Ctrl+C; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `saffron web --port 0 --no-open` and reads the one line it prints. `env` replaces the
+ * variables given (SAFFRON_CONFIG_DIR, DBUS_SESSION_BUS_ADDRESS...); a fresh config directory is
+ * made unless one is given.
+ */
+export function startWebShell(env: Record<string, string> = {}, args: string[] = []): Promise<WebShell> {
+  requireBuild();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'web', '--port', '0', '--no-open', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`saffron web printed no URL within 15 s; stderr: ${err}`)), 15_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    const onExit = (code: number | null): void => {
+      clearTimeout(timer);
+      reject(new Error(`saffron web exited with ${code}: ${err}`));
+    };
+    child.once('exit', onExit);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const newline = out.indexOf('\n');
+      if (newline < 0) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      const url = out.slice(0, newline);
+      resolve({
+        child,
+        url,
+        port: Number(new URL(url).port),
+        stderr: () => err,
+        stop: async () => {
+          if (child.exitCode !== null) return child.exitCode;
+          const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+          child.kill('SIGINT');
+          const timeout = setTimeout(() => void endProcess(child), 10_000);
+          const code = await exited;
+          clearTimeout(timeout);
+          return code;
+        },
+      });
+    });
+  });
+}
+
+/** A temporary directory for one test file (config, HOME...), removed by the returned function. */
+export function tempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export function launchBrowser(): Promise<Browser> {
+  requireProgram('chromium');
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Opens the login URL in a new page of the given size; page errors are collected in `problems`. */
+export async function openApp(browser: Browser, url: string, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  await page.goto(url);
+  return { page, problems };
+}
+
+/** Fills Host and Port and presses Connect, as a person does; waits for the display. */
+export async function connectThroughForm(page: Page, port: number, host = '127.0.0.1'): Promise<void> {
+  await page.getByLabel('Host', { exact: true }).fill(host);
+  await page.getByLabel('Port', { exact: true }).fill(String(port));
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.getByRole('img', { name: 'Remote display' }).waitFor({ state: 'visible', timeout: 20_000 });
+}
+
+/** Waits until `check` holds (polled), or fails with `what`. */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
