@@ -80,6 +80,9 @@ test('a click lands on the guest pixel under it: at 1:1, and with the display sh
       return at.x === x && at.y === y;
     });
   }
+  // The server acknowledges every 4th motion message: after some moves the status bar shows that round trip.
+  for (let i = 0; i < 16; i++) await display.hover({ position: { x: 100 + 20 * i, y: 100 + 10 * i } });
+  await waitFor('a measured latency in the status bar', async () => /^\d+ ms$/.test((await page.getByLabel('Latency').innerText()).trim()));
   await page.setViewportSize({ width: 700, height: 600 });
   await waitFor('the display to shrink', async () => ((await display.boundingBox())?.width ?? 1024) < 1024);
   const box = (await display.boundingBox())!;

@@ -23,6 +23,13 @@ export class InputsChannel extends Channel {
   keyModifiers = 0;
   private buttons = 0;
   private motionInFlight = 0;
+  /** Send times (ms) of motion messages not yet acknowledged, oldest first. */
+  private readonly motionSentAt: number[] = [];
+  /**
+   * The latest round trip to the server's input handling: the server acknowledges every 4th motion
+   * message, so this is the time from sending that 4th message to its MOUSE_MOTION_ACK.
+   */
+  lastRoundTripMs: number | null = null;
   private pendingPosition: { x: number; y: number; displayId: number } | null = null;
   private pendingMotion: { dx: number; dy: number } | null = null;
 
@@ -75,15 +82,20 @@ export class InputsChannel extends Channel {
     if (this.pendingPosition) {
       const { x, y, displayId } = this.pendingPosition;
       this.pendingPosition = null;
-      this.motionInFlight++;
+      this.noteMotionSent();
       this.send(InputsMsgc.MOUSE_POSITION, encodeMousePosition(x, y, this.buttons, displayId));
     }
     if (this.pendingMotion) {
       const { dx, dy } = this.pendingMotion;
       this.pendingMotion = null;
-      this.motionInFlight++;
+      this.noteMotionSent();
       this.send(InputsMsgc.MOUSE_MOTION, encodeMouseMotion(dx, dy, this.buttons));
     }
+  }
+
+  private noteMotionSent(): void {
+    this.motionInFlight++;
+    this.motionSentAt.push(performance.now());
   }
 
   protected handleMessage(message: SpiceMessage): void {
@@ -96,6 +108,12 @@ export class InputsChannel extends Channel {
         return;
       case InputsMsg.MOUSE_MOTION_ACK:
         this.motionInFlight = Math.max(0, this.motionInFlight - MOUSE_MOTION_ACK_BUNCH);
+        if (this.motionSentAt.length >= MOUSE_MOTION_ACK_BUNCH) {
+          this.lastRoundTripMs = performance.now() - this.motionSentAt[MOUSE_MOTION_ACK_BUNCH - 1];
+          this.motionSentAt.splice(0, MOUSE_MOTION_ACK_BUNCH);
+        } else {
+          this.motionSentAt.length = 0;
+        }
         this.flushMotion();
         return;
       default:

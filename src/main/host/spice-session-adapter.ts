@@ -101,8 +101,8 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
   }
 
   latencyMs(): number | null {
-    // The engine does not measure round trips yet (SPICE has no client ping; see docs/architecture.md).
-    return null;
+    // SPICE gives the client no ping of its own; the motion-ack round trip is the input latency users feel.
+    return this.session.inputs?.lastRoundTripMs ?? null;
   }
 }
 
