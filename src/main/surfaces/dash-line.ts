@@ -19,9 +19,17 @@ import type { Point, SpanSink } from './zero-line';
  * (glibc 2.36 picks an FMA version at run time), so spice-gtk itself is not the same everywhere
  * on the rare dash that ends exactly on a pixel boundary.
  */
-export function dashedPolyline(points: readonly Point[], dash: readonly number[], dashOffset: number, rop: number, sink: SpanSink): void {
+export function dashedPolyline(
+  points: readonly Point[],
+  dash: readonly number[],
+  dashOffset: number,
+  rop: number,
+  sink: SpanSink,
+  visible: Bounds = EVERYWHERE,
+): void {
   const npt = points.length;
   if (npt === 0) return;
+  bounds = visible;
   const careful = (rop & 0xc) === 0x8 || (rop & 0x3) === 0x2;
   const group: SpanGroup | null = npt >= 3 && careful ? { spans: [], ymin: Infinity, ymax: -Infinity } : null;
   const state: DashState = { index: 0, offset: 0 };
@@ -65,6 +73,37 @@ export function dashedPolyline(points: readonly Point[], dash: readonly number[]
     }
   }
   if (group) fillUniqueSpanGroup(group, sink);
+}
+
+/**
+ * Where spans can be seen. Polygons (dashes, joins) wholly outside are not scan-converted: mi
+ * builds them all, but whatever they would paint is clipped away, and skipping them keeps a
+ * line that runs far off the surface cheap. Pixels inside come out the same.
+ */
+export interface Bounds {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+
+const EVERYWHERE: Bounds = { left: -Infinity, top: -Infinity, right: Infinity, bottom: Infinity };
+let bounds: Bounds = EVERYWHERE;
+
+/** Whether a polygon of these vertices around (xi, yi) may reach the visible bounds. */
+function mayBeVisible(vertices: readonly Vertex[], count: number, xi: number, yi: number): boolean {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i < count; i++) {
+    minX = Math.min(minX, vertices[i].x);
+    maxX = Math.max(maxX, vertices[i].x);
+    minY = Math.min(minY, vertices[i].y);
+    maxY = Math.max(maxY, vertices[i].y);
+  }
+  // One pixel of margin covers the rounding of the scan conversion.
+  return xi + maxX + 1 >= bounds.left && xi + minX - 1 < bounds.right && yi + maxY + 1 >= bounds.top && yi + minY - 1 < bounds.bottom;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -392,7 +431,7 @@ function dashSegment(
     vertices[V_BOTTOM].x += dashDx;
     vertices[V_BOTTOM].y += dashDy;
     slopes[V_RIGHT].k = vertices[V_RIGHT].x * dx + vertices[V_RIGHT].y * dy;
-    if (!(index & 1)) fillPoly(buildPoly(vertices, slopes, 4, x1, y1), group, sink);
+    if (!(index & 1) && mayBeVisible(vertices, 4, x1, y1)) fillPoly(buildPoly(vertices, slopes, 4, x1, y1), group, sink);
     LRemain -= dashRemain;
     if (++index === dash.length) index = 0;
     dashRemain = dash[index];
@@ -409,7 +448,7 @@ function dashSegment(
     vertices[V_BOTTOM] = { x: -rdy, y: rdx };
     slopes[V_RIGHT].k = 0;
     slopes[V_LEFT].k += dx * dx + dy * dy;
-    fillPoly(buildPoly(vertices, slopes, 4, x2, y2), group, sink);
+    if (mayBeVisible(vertices, 4, x2, y2)) fillPoly(buildPoly(vertices, slopes, 4, x2, y2), group, sink);
   }
   dashRemain = Math.trunc(dashRemain - LRemain);
   if (dashRemain === 0) {
@@ -487,7 +526,7 @@ function lineJoin(group: SpanGroup | null, sink: SpanSink, pLeft: LineFace, pRig
     slopes[3] = { dx: sign * pRight.dx, dy: sign * pRight.dy, k: sign * pRight.k };
     edgecount = 4;
   }
-  fillPoly(buildPoly(vertices, slopes, edgecount, pLeft.x, pLeft.y), group, sink);
+  if (mayBeVisible(vertices, edgecount, pLeft.x, pLeft.y)) fillPoly(buildPoly(vertices, slopes, edgecount, pLeft.x, pLeft.y), group, sink);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -51,8 +51,12 @@ function fixedToPixel(p: PointFix): Point {
   return { x: (p.x >> 4) + ((p.x & 0xf) > 8 ? 1 : 0), y: (p.y >> 4) + ((p.y & 0xf) > 8 ? 1 : 0) };
 }
 
-/** Deeper than this, spice-common would recurse until it crashes; a straight line ends it here. */
-const MAX_DEPTH = 24;
+/**
+ * Subdivision depth limit. A curve spanning 64K pixels is flat after about 11 halvings; a
+ * degenerate one never is, and spice-common recurses until it crashes. A straight piece ends it
+ * here (at most 2^16 pieces per curve).
+ */
+const MAX_DEPTH = 16;
 
 const int64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 

@@ -1,7 +1,8 @@
 import { LineFlags } from '../../core/protocol/constants';
 import type { DrawStroke, Rect } from '../../core/protocol/display-types';
+import { ProtocolError } from '../../core/protocol/errors';
 import { baseRegion, brushPainter, finish, resolveTile, unaliased, type ImageResolver, type Painter } from './canvas';
-import type { Region } from './clip';
+import { regionExtents, type Region } from './clip';
 import { dashedPolyline } from './dash-line';
 import { ropdToRop, RopInput } from './rop';
 import { walkPath } from './stroke-path';
@@ -29,18 +30,35 @@ export function drawStroke(dest: Surface, op: DrawStroke, resolve: ImageResolver
   const painter = brushPainter(dest, op.brush, tile ? unaliased(tile, dest) : null, rop);
   const sink = new ClippedSpans(region, painter);
   const dashes = dashPattern(op.attr.flags, op.attr.style);
+  let dashedLength = 0;
+  const visible = regionExtents(region) ?? { left: 0, top: 0, right: 0, bottom: 0 };
   walkPath(op.path, (points) => {
-    if (dashes) dashedPolyline(points, dashes.lengths, dashes.offset, rop, sink);
-    else zeroWidthPolyline(points, dest.width, dest.height, sink);
+    if (!dashes) {
+      zeroWidthPolyline(points, dest.width, dest.height, sink);
+      return;
+    }
+    // Dashes are not clipped before they are built (mi builds every one): bound the work.
+    for (let i = 1; i < points.length; i++) {
+      dashedLength += Math.max(Math.abs(points[i].x - points[i - 1].x), Math.abs(points[i].y - points[i - 1].y));
+    }
+    // Every dash (and every zero-length entry of the list) is a step of mi's dash loop.
+    const steps = (dashedLength * dashes.lengths.length) / dashes.total;
+    if (steps > MAX_DASH_STEPS) {
+      throw new ProtocolError(`DRAW_STROKE: dashed lines ${dashedLength} pixels long in ${dashes.lengths.length}-entry dashes of ${dashes.total} pixels, beyond the limit of ${MAX_DASH_STEPS} dashes`);
+    }
+    dashedPolyline(points, dashes.lengths, dashes.offset, rop, sink, visible);
   });
   return finish(dest, sink.damage());
 }
+
+/** Dashes one stroke may step through: far beyond any screen, well within a second's work. */
+const MAX_DASH_STEPS = 1 << 22;
 
 function fixedToPixel(v: number): number {
   return (v >> 4) + ((v & 0xf) > 8 ? 1 : 0);
 }
 
-function dashPattern(flags: number, style: readonly number[]): { lengths: number[]; offset: number } | null {
+function dashPattern(flags: number, style: readonly number[]): { lengths: number[]; offset: number; total: number } | null {
   if (!(flags & LineFlags.STYLED) || style.length === 0) return null;
   const pixels = style.map((v) => fixedToPixel(v) & 0xff);
   let lengths = pixels;
@@ -49,8 +67,9 @@ function dashPattern(flags: number, style: readonly number[]): { lengths: number
     lengths = [...pixels.slice(1), pixels[0]];
     offset = lengths[0];
   }
-  if (lengths.every((d) => d === 0)) return null;
-  return { lengths, offset };
+  const total = lengths.reduce((sum, d) => sum + d, 0);
+  if (total === 0) return null;
+  return { lengths, offset, total };
 }
 
 /** Paints runs clipped to the region (spice_canvas_clip_spans) and keeps their bounds. */

@@ -163,3 +163,35 @@ test('DRAW_STROKE with a pattern brush and no visible area resolves the pattern 
   drawStroke(s, stroke(r(0, 0, 2, 1), path, { type: 'pattern', image: tile, pos: { x: 0, y: 0 } }), images.resolve);
   assert.deepEqual(hex(s.pixels), hex([W, W]));
 });
+
+test('dashes wholly outside the visible bounds are skipped without changing a pixel inside', () => {
+  const { cases } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'display', 'mi-lines.json'), 'utf8')) as { cases: LineCase[] };
+  const bounds = { left: 5, top: 3, right: 20, bottom: 15 };
+  const inside = (calls: number[][]): string[] => {
+    const pixels: string[] = [];
+    for (const call of calls) {
+      for (let i = 0; i < call.length; i += 3) {
+        const [x, y, w] = [call[i], call[i + 1], call[i + 2]];
+        if (y < bounds.top || y >= bounds.bottom) continue;
+        for (let px = Math.max(x, bounds.left); px < Math.min(x + w, bounds.right); px++) pixels.push(`${px},${y}`);
+      }
+    }
+    return pixels.sort();
+  };
+  for (const [index, c] of cases.entries()) {
+    if (c.dash.length === 0) continue;
+    const points = c.points.map(([x, y]) => ({ x, y }));
+    const culled = recorder();
+    dashedPolyline(points, c.dash, c.offset, c.rop, culled, bounds);
+    assert.deepEqual(inside(culled.calls), inside(c.calls), `case ${index}`);
+  }
+});
+
+test('DRAW_STROKE refuses a dashed line that would take millions of dash steps', () => {
+  const s = surface(4, 4);
+  const far = [seg(PathFlags.BEGIN | PathFlags.END, [[0, 0], [(1 << 26) * 16, 0]])];
+  assert.throws(
+    () => drawStroke(s, stroke(r(0, 0, 4, 4), far, { type: 'solid', color: 0xffffff }, Ropd.OP_PUT, [16, 16]), new Images().resolve),
+    /beyond the limit of \d+ dashes/,
+  );
+});
