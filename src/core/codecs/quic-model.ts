@@ -83,30 +83,38 @@ const TABRAND = Uint32Array.of(
  * few of them:
  *
  *   [0, 256)      unfold: residual (folded) back to a difference modulo 2^bpc
- *   [256, 264)    escape codeword of code l: length | first escaped value << 8 | suffix mask << 16
- *   [264, 272)    code info of code l: l | escape prefix length << 4 (what ModelSet stores per context)
+ *   [256, 264)    code info of code l, what ModelSet stores per context for the decoding loops:
+ *                 l | escape prefix length << 4 | escape codeword length << 9 | first escaped
+ *                 value << 14
  *   BUCKET_OF     context value to bucket
  *   PACKED_LEN    codeword lengths of value v under codes 2k and 2k + 1, at v * 4 + k
- *   SLACK_DROP    at v * 8 + best: by how much coding v can shrink best's lead over another code
+ *   SLACK_DROP    at v * 8 + best: by how much coding v can shrink best's lead over another code,
+ *                 the largest len(v, best) - len(v, l), or 0
  *   BUCKET_FIRST, BUCKET_LAST   first and last context of each bucket
  *   RECIPROCAL    floor(65536 / n) for n < 32
+ *   BEHIND        at best * 4 + k: 1 in the lane of each code 2k, 2k + 1 above `best` (see ModelSet)
+ *   UNUSED        at k: 0x7fff in the lanes of codes 2k, 2k + 1 that the family does not have
+ *                 (5 bits: 5 to 7), their constant cost, which never ranks them best
  */
-const ESCAPE = 256;
-const CODE_INFO = 264;
-const BUCKET_OF = 272;
+const CODE_INFO = 256;
+const BUCKET_OF = 264;
 const PACKED_LEN = BUCKET_OF + 256;
 const SLACK_DROP = PACKED_LEN + 256 * 4;
 const BUCKET_FIRST = SLACK_DROP + 256 * 8;
 const BUCKET_LAST = BUCKET_FIRST + 8;
 const RECIPROCAL = BUCKET_LAST + 8;
-const FAMILY_TABLE_SIZE = RECIPROCAL + 32;
+const BEHIND = RECIPROCAL + 32;
+const UNUSED = BEHIND + 8 * 4;
+const FAMILY_TABLE_SIZE = UNUSED + 4;
 
 /**
  * Golomb-Rice code family for one bit depth (8 bits per channel, or 5 for RGB16). Code `l`
  * sends value v as unary(v >> l) then the l low bits, except that long unary prefixes are
  * replaced by an escape ("not-GR") codeword so no codeword exceeds MAX_CODEWORD_LEN bits: z
  * leading zeros reaching the escape prefix length mean that a fixed-width suffix follows, giving
- * the value minus the number of GR values.
+ * the value minus the number of GR values. The suffix is at most 8 bits, the escape codeword at
+ * most 26 and the number of GR values below 256, so a code's whole description fits the code
+ * info word.
  */
 export class QuicFamily {
   readonly bpc: number;
@@ -127,8 +135,7 @@ export class QuicFamily {
       const prefix = Math.min(MAX_CODEWORD_LEN - bpc, (1 << (bpc - l)) - 1);
       const escapedValues = levels - (prefix << l);
       const suffixLen = ceilLog2(escapedValues);
-      t[ESCAPE + l] = (prefix + suffixLen) | ((prefix << l) << 8) | (((1 << suffixLen) - 1) << 16);
-      t[CODE_INFO + l] = l | (prefix << 4);
+      t[CODE_INFO + l] = l | (prefix << 4) | ((prefix + suffixLen) << 9) | ((prefix << l) << 14);
       for (let v = 0; v < 256; v++) {
         codeLen[v * 8 + l] = v < prefix << l ? (v >>> l) + l + 1 : prefix + suffixLen;
       }
@@ -163,6 +170,10 @@ export class QuicFamily {
       size *= 2;
     }
     for (let n = 1; n < 32; n++) t[RECIPROCAL + n] = Math.floor(65536 / n);
+    for (let k = 0; k < 4; k++) {
+      for (let best = 0; best < 8; best++) t[BEHIND + best * 4 + k] = (2 * k > best ? 1 : 0) | (2 * k + 1 > best ? 1 << 16 : 0);
+      t[UNUSED + k] = (2 * k < bpc ? 0 : 0x7fff) | (2 * k + 1 < bpc ? 0 : 0x7fff0000);
+    }
   }
 }
 
@@ -178,18 +189,28 @@ export const FAMILY_5BPC = new QuicFamily(5);
 /*
  * Layout of ModelSet.state, for channel c (at most 4):
  *
- *   [c * 256, c * 256 + 256)   code info (l | escape prefix << 4) of the best code for each
+ *   [c * 256, c * 256 + 256)   code info (see QuicFamily.table) of the best code for each
  *                              context: what the decoding loops read for every sample
  *   COSTS + c * 32 + b * 4 + k   costs of codes 2k (low 16 bits) and 2k + 1 (high) in bucket b
  *   BEST + c * 8 + b             best code of bucket b
- *   SLACK + c * 8 + b            lower bound on the best code's lead (see ModelSet)
  *   PENDING + c * 4 + 0, 1, 2    counted updates: context << 8 | value, count, room for more
  */
 const COSTS = 4 * 256;
 const BEST = COSTS + 4 * 32;
-const SLACK = BEST + 4 * 8;
-const PENDING = SLACK + 4 * 8;
+const PENDING = BEST + 4 * 8;
 const STATE_SIZE = PENDING + 4 * 4;
+
+/**
+ * Where the decoding loops find what they read directly in QuicFamily.table and
+ * ModelSet.state; they copy these into module constants once, at load.
+ */
+export const MODEL_LAYOUT = {
+  bucketOf: BUCKET_OF,
+  packedLen: PACKED_LEN,
+  behind: BEHIND,
+  costs: COSTS,
+  best: BEST,
+} as const;
 
 /**
  * The adaptive statistics of up to four channels (three for RGB, one for a gray or alpha
@@ -202,11 +223,11 @@ const STATE_SIZE = PENDING + 4 * 4;
  * small image updates at nearly every pixel, so this keeps the same numbers more cheaply:
  * - costs stay below 2^15 (the lowest is halved, with the rest, once it passes the trigger, at
  *   most 900, and a code's cost grows at most 7 times faster than the lowest one), so two share
- *   an int32 and four additions update a bucket;
- * - the search is skipped while the best code's lead is known to survive: SLACK is a lower
- *   bound on the lead (counting a tie with a larger code number as behind by 1, since quic.c's
- *   scan gives ties to the larger code), and a value can shrink it by no more than its
- *   SLACK_DROP;
+ *   an int32, four additions update a bucket, and four subtractions check whether the best code
+ *   is still the cheapest: in each 16-bit lane, (cost | 0x8000) - threshold keeps its top bit
+ *   exactly when cost >= threshold, and never borrows from the next lane. The threshold is the
+ *   best code's cost, plus 1 for larger code numbers, as quic.c's scan gives ties to the larger
+ *   code. Only when that check fails, or the costs are due to halve, are the 8 codes ranked;
  * - repeats of the same update (flat areas outside run-length mode: the first row, the alpha
  *   plane) are only counted, and applied together, as long as they provably change neither the
  *   best code nor the halving.
@@ -228,9 +249,8 @@ export class ModelSet {
     const s = this.state;
     const top = family.bpc - 1;
     s.fill(family.table[CODE_INFO + top]!, 0, channels * 256);
-    s.fill(0, COSTS, BEST);
-    s.fill(top, BEST, SLACK);
-    s.fill(0, SLACK, PENDING);
+    for (let k = 0; k < 4 * 8 * 4; k++) s[COSTS + k] = family.table[UNUSED + (k & 3)]!;
+    s.fill(top, BEST, PENDING);
     for (let c = 0; c < 4; c++) {
       s[PENDING + c * 4] = -1;
       s[PENDING + c * 4 + 1] = 0;
@@ -248,33 +268,60 @@ export class ModelSet {
    * old statistics. Callers flush() before the trigger changes.
    */
   update(c: number, ctx: number, v: number, trigger: number): void {
+    // Kept small enough for V8 to inline into the decoding loops.
+    const s = this.state;
+    const pending = PENDING + (c << 2);
+    if (((ctx << 8) | v) === s[pending] && s[pending + 2]! > 0) {
+      s[pending + 2]!--;
+      s[pending + 1]!++;
+    } else {
+      this.apply(c, ctx, v, trigger);
+    }
+  }
+
+  /** `count` times update(c, ctx, v, trigger). */
+  repeat(c: number, ctx: number, v: number, count: number, trigger: number): void {
+    const s = this.state;
+    const pending = PENDING + (c << 2);
+    if (((ctx << 8) | v) === s[pending] && s[pending + 2]! >= count) {
+      s[pending + 2] = s[pending + 2]! - count;
+      s[pending + 1] = s[pending + 1]! + count;
+    } else {
+      for (let k = 0; k < count; k++) this.update(c, ctx, v, trigger);
+    }
+  }
+
+  /** update() when it does not just count a repeat. */
+  private apply(c: number, ctx: number, v: number, trigger: number): void {
     const s = this.state;
     const key = (ctx << 8) | v;
     const pending = PENDING + (c << 2);
-    if (key === s[pending]) {
-      if (s[pending + 2]! > 0) {
-        s[pending + 2]!--;
-        s[pending + 1]!++;
-        return;
-      }
-      if (s[pending + 1] === 0 && this.countRepeats(c, ctx, v, trigger)) return;
-    }
+    if (key === s[pending] && s[pending + 1] === 0 && this.countRepeats(c, ctx, v, trigger)) return;
     if (s[pending + 1] !== 0) this.flushChannel(c);
     s[pending] = key;
     const t = this.table;
     const bucket = t[BUCKET_OF + ctx]!;
     const b = COSTS + (c << 5) + (bucket << 2);
     const p = PACKED_LEN + (v << 2);
-    s[b] = (s[b]! + t[p]!) | 0;
-    s[b + 1] = (s[b + 1]! + t[p + 1]!) | 0;
-    s[b + 2] = (s[b + 2]! + t[p + 2]!) | 0;
-    s[b + 3] = (s[b + 3]! + t[p + 3]!) | 0;
-    const cb = (c << 3) + bucket;
-    const best = s[BEST + cb]!;
+    const w0 = (s[b]! + t[p]!) | 0;
+    const w1 = (s[b + 1]! + t[p + 1]!) | 0;
+    const w2 = (s[b + 2]! + t[p + 2]!) | 0;
+    const w3 = (s[b + 3]! + t[p + 3]!) | 0;
+    s[b] = w0;
+    s[b + 1] = w1;
+    s[b + 2] = w2;
+    s[b + 3] = w3;
+    const best = s[BEST + (c << 3) + bucket]!;
     const bestCost = (s[b + (best >>> 1)]! >>> ((best & 1) << 4)) & 0xffff;
-    const slack = s[SLACK + cb]! - t[SLACK_DROP + ((v << 3) | best)]!;
-    if (slack >= 0 && bestCost <= trigger) s[SLACK + cb] = slack;
-    else this.settle(c, bucket, trigger);
+    const both = bestCost * 0x10001;
+    const behind = BEHIND + (best << 2);
+    const lost =
+      (~(((w0 | 0x80008000) - (both + t[behind]!)) | 0) |
+      ~(((w1 | 0x80008000) - (both + t[behind + 1]!)) | 0) |
+      ~(((w2 | 0x80008000) - (both + t[behind + 2]!)) | 0) |
+      ~(((w3 | 0x80008000) - (both + t[behind + 3]!)) | 0)) &
+      0x80008000;
+    if (lost !== 0 || bestCost > trigger) this.settle(c, bucket, trigger);
   }
 
   /** Applies the updates counted by update(), in every channel. */
@@ -290,9 +337,8 @@ export class ModelSet {
     s[pending + 1] = 0;
     s[pending + 2] = 0;
     const t = this.table;
-    const ctx = s[pending]! >>> 8;
+    const bucket = t[BUCKET_OF + (s[pending]! >>> 8)]!;
     const v = s[pending]! & 0xff;
-    const bucket = t[BUCKET_OF + ctx]!;
     const b = COSTS + (c << 5) + (bucket << 2);
     const p = PACKED_LEN + (v << 2);
     // No lane overflows: the sums are what `count` single updates would leave.
@@ -300,8 +346,6 @@ export class ModelSet {
     s[b + 1] = (s[b + 1]! + count * t[p + 1]!) | 0;
     s[b + 2] = (s[b + 2]! + count * t[p + 2]!) | 0;
     s[b + 3] = (s[b + 3]! + count * t[p + 3]!) | 0;
-    const cb = (c << 3) + bucket;
-    s[SLACK + cb] = s[SLACK + cb]! - count * t[SLACK_DROP + ((v << 3) | s[BEST + cb]!)]!;
   }
 
   /**
@@ -312,16 +356,17 @@ export class ModelSet {
     const s = this.state;
     const t = this.table;
     const bucket = t[BUCKET_OF + ctx]!;
-    const cb = (c << 3) + bucket;
-    const best = s[BEST + cb]!;
-    const shift = (best & 1) << 4;
-    const bestCost = (s[COSTS + (c << 5) + (bucket << 2) + (best >>> 1)]! >>> shift) & 0xffff;
-    const bestLen = (t[PACKED_LEN + (v << 2) + (best >>> 1)]! >>> shift) & 0xffff;
-    const slack = Math.min(s[SLACK + cb]!, 1023);
+    const best = s[BEST + (c << 3) + bucket]!;
+    const key = this.rank(COSTS + (c << 5) + (bucket << 2));
+    // After halving, rounding may have made another code the cheapest: the next update finds it.
+    if (7 - ((key >>> 13) & 7) !== best) return false;
+    const bestCost = key >>> 16;
+    const lead = (key & 0x1fff) >>> 3;
+    const bestLen = (t[PACKED_LEN + (v << 2) + (best >>> 1)]! >>> ((best & 1) << 4)) & 0xffff;
     const drop = t[SLACK_DROP + ((v << 3) | best)]!;
-    // Lower bounds of (trigger - bestCost) / bestLen and slack / drop, by reciprocals.
-    let room = trigger >= bestCost && slack >= 0 ? ((trigger - bestCost) * t[RECIPROCAL + bestLen]!) >>> 16 : 0;
-    if (drop > 0) room = Math.min(room, (slack * t[RECIPROCAL + drop]!) >>> 16);
+    // Lower bounds of (trigger - bestCost) / bestLen and lead / drop, by reciprocals.
+    let room = trigger >= bestCost ? ((trigger - bestCost) * t[RECIPROCAL + bestLen]!) >>> 16 : 0;
+    if (drop > 0) room = Math.min(room, (lead * t[RECIPROCAL + drop]!) >>> 16);
     if (room === 0) return false;
     const pending = PENDING + (c << 2);
     s[pending + 1] = 1;
@@ -329,30 +374,29 @@ export class ModelSet {
     return true;
   }
 
-  /** Finds the bucket's best code again, halves its costs when due, and measures the lead. */
-  private settle(c: number, bucket: number, trigger: number): void {
+  /** Finds the bucket's best code again, and halves its costs when due. */
+  settle(c: number, bucket: number, trigger: number): void {
     const s = this.state;
     const b = COSTS + (c << 5) + (bucket << 2);
-    const cb = (c << 3) + bucket;
-    const bpc = this.family.bpc;
-    let key = bpc === 8 ? rankedKeys(s[b]!, s[b + 1]!, s[b + 2]!, s[b + 3]!) : rankedKeysNarrow(s, b, bpc);
+    const key = this.rank(b);
     const best = 7 - ((key >>> 13) & 7);
+    const cb = (c << 3) + bucket;
     if (s[BEST + cb] !== best) {
       s[BEST + cb] = best;
       const t = this.table;
       s.fill(t[CODE_INFO + best]!, (c << 8) + t[BUCKET_FIRST + bucket]!, (c << 8) + t[BUCKET_LAST + bucket]! + 1);
     }
     if (key >>> 16 > trigger) {
-      for (let k = 0; k < 4; k++) s[b + k] = (s[b + k]! >>> 1) & 0x7fff7fff;
-      key = bpc === 8 ? rankedKeys(s[b]!, s[b + 1]!, s[b + 2]!, s[b + 3]!) : rankedKeysNarrow(s, b, bpc);
-      // Rounding may have put another code level with or ahead of the best one: then the slack
-      // is negative, and the next update searches again, as quic.c would.
-      if (7 - ((key >>> 13) & 7) !== best) {
-        s[SLACK + cb] = -1;
-        return;
-      }
+      const t = this.table;
+      for (let k = 0; k < 4; k++) s[b + k] = ((s[b + k]! >>> 1) & 0x7fff7fff) | t[UNUSED + k]!;
     }
-    s[SLACK + cb] = (key & 0x1fff) >>> 3;
+  }
+
+  /** rankedKeys() of the costs at state[b]. */
+  private rank(b: number): number {
+    const s = this.state;
+    const bpc = this.family.bpc;
+    return bpc === 8 ? rankedKeys(s[b]!, s[b + 1]!, s[b + 2]!, s[b + 3]!) : rankedKeysNarrow(s, b, bpc);
   }
 }
 

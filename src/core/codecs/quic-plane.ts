@@ -62,21 +62,40 @@ function firstRowSegment(d: PlaneDecoder, start: number, end: number, waitmask: 
   let pos = d.bits.pos;
   let stop = start + state.waitcnt;
   let left = start === 0 ? 0 : (px[start - 1]! >>> shift) & 0xff;
-  for (let i = start; i < end; i++) {
+  let i = start;
+  while (i < end) {
     const q = pos >>> 5;
     const s = pos & 31;
     const bits = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
+    // A flat stretch coded with code 0 in context 0 is a 1 bit per sample (see quic-rgb.ts).
+    if (i > 0 && corr[i] === 0 && (code[0]! & 15) === 0) {
+      const flat = Math.min(Math.clz32(~bits), end - i);
+      if (flat > 0) {
+        const flatEnd = i + flat;
+        if (left !== 0) for (let k = i; k < flatEnd; k++) px[k] |= left << shift;
+        for (let k = i + 1; k <= flatEnd; k++) corr[k] = 0;
+        pos += flat;
+        let updates = 0;
+        while (stop < flatEnd) {
+          updates++;
+          stop += 1 + (state.nextRandom() & waitmask);
+        }
+        if (updates > 0) models.repeat(0, 0, 0, updates, trigger);
+        i = flatEnd;
+        continue;
+      }
+    }
     const info = code[corr[i]!]!;
     const l = info & 15;
     const z = Math.clz32(bits);
     let v: number;
-    if (z < info >>> 4) {
+    if (z < ((info >>> 4) & 31)) {
       pos += z + 1 + l;
       v = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
-      const e = table[256 + l]!;
-      pos += e & 0xff;
-      v = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
+      const escape = (info >>> 9) & 31;
+      pos += escape;
+      v = ((info >>> 14) + (bits >>> (32 - escape))) & 0xff;
     }
     corr[i + 1] = v;
     left = (table[v]! + left) & 0xff;
@@ -85,6 +104,7 @@ function firstRowSegment(d: PlaneDecoder, start: number, end: number, waitmask: 
       models.update(0, corr[i]!, v, trigger);
       stop = i + 1 + (state.nextRandom() & waitmask);
     }
+    i++;
   }
   state.waitcnt = stop - end;
   d.bits.pos = pos;
@@ -140,13 +160,13 @@ function rowSegment(d: PlaneDecoder, cur: number, start: number, end: number, wa
     const l = info & 15;
     const z = Math.clz32(bits);
     let v: number;
-    if (z < info >>> 4) {
+    if (z < ((info >>> 4) & 31)) {
       pos += z + 1 + l;
       v = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
-      const e = table[256 + l]!;
-      pos += e & 0xff;
-      v = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
+      const escape = (info >>> 9) & 31;
+      pos += escape;
+      v = ((info >>> 14) + (bits >>> (32 - escape))) & 0xff;
     }
     corr[i + 1] = v;
     left = (table[v]! + ((left + above) >>> 1)) & 0xff;

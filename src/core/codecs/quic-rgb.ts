@@ -27,9 +27,14 @@
  * escape codeword of code l at 256 + l (length | first escaped value << 8 | suffix mask << 16).
  */
 import type { QuicBits } from './quic-bits';
-import { CommonState, ModelSet, type QuicFamily } from './quic-model';
+import { CommonState, MODEL_LAYOUT, ModelSet, type QuicFamily } from './quic-model';
+
+const { bucketOf: BUCKET_OF, packedLen: PACKED_LEN, behind: BEHIND, costs: COSTS, best: BEST } = MODEL_LAYOUT;
 
 const RGB_MASK = 0xffffff;
+
+/** Whole pixels in n leading 1 bits, at three 1-bit codewords per pixel. */
+const ONES_TO_PIXELS = Int32Array.from({ length: 33 }, (_, n) => Math.floor(n / 3));
 
 export class RgbDecoder {
   /** The models of r, g and b (channels 0, 1, 2). */
@@ -102,21 +107,48 @@ function firstRowSegment(d: RgbDecoder, start: number, end: number, waitmask: nu
   // are multiples of 2^bpc and vanish in `& mask`. Pixel 0 has no left neighbour: it is the
   // residual alone.
   let left = start === 0 ? 0 : px[start - 1]!;
-  for (let i = start, c3 = 3 * start; i < end; i++, c3 += 3) {
+  let i = start;
+  let c3 = 3 * start;
+  while (i < end) {
     let q = pos >>> 5;
     let s = pos & 31;
     let bits = (words[q]! << s) | ((words[q + 1]! >>> 1) >>> (31 - s));
+    // A flat first row, as at the top of most text lines, is a stretch of zero residuals in
+    // context 0. Once all three channels code that with code 0, each residual is a single 1
+    // bit: take as many whole pixels as the window's leading ones hold, at once.
+    if (i > 0 && (corr[c3]! | corr[c3 + 1]! | corr[c3 + 2]!) === 0 && ((code[0]! | code[256]! | code[512]!) & 15) === 0) {
+      const flat = Math.min(ONES_TO_PIXELS[Math.clz32(~bits)]!, end - i);
+      if (flat > 0) {
+        const flatEnd = i + flat;
+        for (let k = i; k < flatEnd; k++) px[k] = left;
+        for (let k = c3 + 3, e = c3 + 3 + 3 * flat; k < e; k++) corr[k] = 0;
+        pos += 3 * flat;
+        let updates = 0;
+        while (stop < flatEnd) {
+          updates++;
+          stop += 1 + (state.nextRandom() & waitmask);
+        }
+        if (updates > 0) {
+          models.repeat(0, 0, 0, updates, trigger);
+          models.repeat(1, 0, 0, updates, trigger);
+          models.repeat(2, 0, 0, updates, trigger);
+        }
+        i = flatEnd;
+        c3 += 3 * flat;
+        continue;
+      }
+    }
     let info = code[corr[c3]!]!;
     let l = info & 15;
     let z = Math.clz32(bits);
     let red: number;
-    if (z < info >>> 4) {
+    if (z < ((info >>> 4) & 31)) {
       pos += z + 1 + l;
       red = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
-      const e = table[256 + l]!;
-      pos += e & 0xff;
-      red = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
+      const escape = (info >>> 9) & 31;
+      pos += escape;
+      red = ((info >>> 14) + (bits >>> (32 - escape))) & 0xff;
     }
     corr[c3 + 3] = red;
 
@@ -127,13 +159,13 @@ function firstRowSegment(d: RgbDecoder, start: number, end: number, waitmask: nu
     l = info & 15;
     z = Math.clz32(bits);
     let green: number;
-    if (z < info >>> 4) {
+    if (z < ((info >>> 4) & 31)) {
       pos += z + 1 + l;
       green = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
-      const e = table[256 + l]!;
-      pos += e & 0xff;
-      green = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
+      const escape = (info >>> 9) & 31;
+      pos += escape;
+      green = ((info >>> 14) + (bits >>> (32 - escape))) & 0xff;
     }
     corr[c3 + 4] = green;
 
@@ -144,13 +176,13 @@ function firstRowSegment(d: RgbDecoder, start: number, end: number, waitmask: nu
     l = info & 15;
     z = Math.clz32(bits);
     let blue: number;
-    if (z < info >>> 4) {
+    if (z < ((info >>> 4) & 31)) {
       pos += z + 1 + l;
       blue = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
-      const e = table[256 + l]!;
-      pos += e & 0xff;
-      blue = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
+      const escape = (info >>> 9) & 31;
+      pos += escape;
+      blue = ((info >>> 14) + (bits >>> (32 - escape))) & 0xff;
     }
     corr[c3 + 5] = blue;
 
@@ -166,6 +198,8 @@ function firstRowSegment(d: RgbDecoder, start: number, end: number, waitmask: nu
       models.update(2, corr[c3 + 2]!, blue, trigger);
       stop = i + 1 + (state.nextRandom() & waitmask);
     }
+    i++;
+    c3 += 3;
   }
   state.waitcnt = stop - end;
   d.bits.pos = pos;
@@ -247,13 +281,13 @@ function rowSegment(d: RgbDecoder, cur: number, start: number, end: number, wait
     let l = info & 15;
     let z = Math.clz32(bits);
     let red: number;
-    if (z < info >>> 4) {
+    if (z < ((info >>> 4) & 31)) {
       pos += z + 1 + l;
       red = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
-      const e = table[256 + l]!;
-      pos += e & 0xff;
-      red = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
+      const escape = (info >>> 9) & 31;
+      pos += escape;
+      red = ((info >>> 14) + (bits >>> (32 - escape))) & 0xff;
     }
     corr[c3 + 3] = red;
     leftR = (table[red]! + ((leftR + ((above >>> 16) & 0xff)) >>> 1)) & mask;
@@ -265,13 +299,13 @@ function rowSegment(d: RgbDecoder, cur: number, start: number, end: number, wait
     l = info & 15;
     z = Math.clz32(bits);
     let green: number;
-    if (z < info >>> 4) {
+    if (z < ((info >>> 4) & 31)) {
       pos += z + 1 + l;
       green = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
-      const e = table[256 + l]!;
-      pos += e & 0xff;
-      green = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
+      const escape = (info >>> 9) & 31;
+      pos += escape;
+      green = ((info >>> 14) + (bits >>> (32 - escape))) & 0xff;
     }
     corr[c3 + 4] = green;
     leftG = (table[green]! + ((leftG + ((above >>> 8) & 0xff)) >>> 1)) & mask;
@@ -283,13 +317,13 @@ function rowSegment(d: RgbDecoder, cur: number, start: number, end: number, wait
     l = info & 15;
     z = Math.clz32(bits);
     let blue: number;
-    if (z < info >>> 4) {
+    if (z < ((info >>> 4) & 31)) {
       pos += z + 1 + l;
       blue = ((z + 1) << l) + ((bits << z) >> (31 - l));
     } else {
-      const e = table[256 + l]!;
-      pos += e & 0xff;
-      blue = (((e >>> 8) & 0xff) + ((bits >>> (32 - (e & 0xff))) & (e >>> 16))) & 0xff;
+      const escape = (info >>> 9) & 31;
+      pos += escape;
+      blue = ((info >>> 14) + (bits >>> (32 - escape))) & 0xff;
     }
     corr[c3 + 5] = blue;
     leftB = (table[blue]! + ((leftB + (above & 0xff)) >>> 1)) & mask;
@@ -298,9 +332,35 @@ function rowSegment(d: RgbDecoder, cur: number, start: number, end: number, wait
     px[cur + i] = left;
     aboveLeft = above;
     if (i === stop) {
-      models.update(0, ctxR, red, trigger);
-      models.update(1, ctxG, green, trigger);
-      models.update(2, ctxB, blue, trigger);
+      // ModelSet.update() written out, for speed (a call per channel costs more than the update
+      // itself), without counting repeats: rows past the first seldom repeat an update, and
+      // nothing is left counted here (decodeRow flushes after every segment).
+      for (let c = 0; c < 3; c++) {
+        const ctx = c === 0 ? ctxR : c === 1 ? ctxG : ctxB;
+        const v = c === 0 ? red : c === 1 ? green : blue;
+        const bucket = table[BUCKET_OF + ctx]!;
+        const b = COSTS + (c << 5) + (bucket << 2);
+        const p = PACKED_LEN + (v << 2);
+        const w0 = (code[b]! + table[p]!) | 0;
+        const w1 = (code[b + 1]! + table[p + 1]!) | 0;
+        const w2 = (code[b + 2]! + table[p + 2]!) | 0;
+        const w3 = (code[b + 3]! + table[p + 3]!) | 0;
+        code[b] = w0;
+        code[b + 1] = w1;
+        code[b + 2] = w2;
+        code[b + 3] = w3;
+        const best = code[BEST + (c << 3) + bucket]!;
+        const bestCost = (code[b + (best >>> 1)]! >>> ((best & 1) << 4)) & 0xffff;
+        const both = bestCost * 0x10001;
+        const behind = BEHIND + (best << 2);
+        const lost =
+          (~(((w0 | 0x80008000) - (both + table[behind]!)) | 0) |
+          ~(((w1 | 0x80008000) - (both + table[behind + 1]!)) | 0) |
+          ~(((w2 | 0x80008000) - (both + table[behind + 2]!)) | 0) |
+          ~(((w3 | 0x80008000) - (both + table[behind + 3]!)) | 0)) &
+          0x80008000;
+        if (lost !== 0 || bestCost > trigger) models.settle(c, bucket, trigger);
+      }
       stop = i + 1 + (state.nextRandom() & waitmask);
     }
     ctxR = red;
