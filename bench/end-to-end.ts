@@ -134,7 +134,12 @@ const remoteViewer: Client = {
         await endProcess(xvfb);
       },
     };
-    await waitUntilShown(running, await server.xwd(), 'remote-viewer-connect', 30_000);
+    try {
+      await waitUntilShown(running, await server.xwd(), 'remote-viewer-connect', 30_000);
+    } catch (error) {
+      await running.stop();
+      throw error;
+    }
     return running;
   },
 };
@@ -214,7 +219,12 @@ const saffron: Client = {
         await endProcess(web);
       },
     };
-    await waitUntilShown(running, await server.xwd(), 'saffron-connect', 30_000);
+    try {
+      await waitUntilShown(running, await server.xwd(), 'saffron-connect', 30_000);
+    } catch (error) {
+      await running.stop();
+      throw error;
+    }
     return running;
   },
 };
@@ -335,31 +345,35 @@ async function measure(client: Client, workload: Workload): Promise<Result> {
   try {
     await server.run('xdotool', ['mousemove', String(POINTER_PARK.x), String(POINTER_PARK.y)]);
     const running = await client.start(server);
-    const cpuBefore = treeCpuSeconds(running.roots());
-    const partsBefore = Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, processesCpuSeconds(pids)]));
-    const bytesBefore = serverBytesSent(server.port);
-    const rss = peakRss(running.roots);
-    const started = performance.now();
-    const startedEpoch = Date.now();
-    await workload.run(server);
-    const final = await server.xwd();
-    await waitUntilShown(running, final, `${client.name}-${workload.name}`, 60_000);
-    const wallSeconds = (performance.now() - started) / 1000;
-    const shownEpoch = Date.now();
-    const result = {
-      wallSeconds,
-      cpuSeconds: treeCpuSeconds(running.roots()) - cpuBefore,
-      cpuParts: Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, processesCpuSeconds(pids) - (partsBefore[name] ?? 0)])),
-      megabytes: (serverBytesSent(server.port) - bytesBefore) / 1e6,
-      peakRssMb: rss.stop(),
-    };
-    if (running.selfReport) {
-      // Let the engine write the line covering the last moments.
-      await new Promise((r) => setTimeout(r, 300));
-      Object.assign(result, { self: running.selfReport(startedEpoch, shownEpoch) });
+    try {
+      const cpuBefore = treeCpuSeconds(running.roots());
+      const partsBefore = Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, processesCpuSeconds(pids)]));
+      const bytesBefore = serverBytesSent(server.port);
+      const rss = peakRss(running.roots);
+      const started = performance.now();
+      const startedEpoch = Date.now();
+      await workload.run(server);
+      const final = await server.xwd();
+      await waitUntilShown(running, final, `${client.name}-${workload.name}`, 60_000);
+      const wallSeconds = (performance.now() - started) / 1000;
+      const shownEpoch = Date.now();
+      const result = {
+        wallSeconds,
+        cpuSeconds: treeCpuSeconds(running.roots()) - cpuBefore,
+        cpuParts: Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, processesCpuSeconds(pids) - (partsBefore[name] ?? 0)])),
+        megabytes: (serverBytesSent(server.port) - bytesBefore) / 1e6,
+        peakRssMb: rss.stop(),
+      };
+      if (running.selfReport) {
+        // Let the engine write the line covering the last moments.
+        await new Promise((r) => setTimeout(r, 300));
+        Object.assign(result, { self: running.selfReport(startedEpoch, shownEpoch) });
+      }
+      return result;
+    } finally {
+      // A failed run must not leave the client's processes behind.
+      await running.stop();
     }
-    await running.stop();
-    return result;
   } finally {
     await server.stop();
   }
