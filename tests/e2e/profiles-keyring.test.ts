@@ -108,7 +108,10 @@ test('duplicate copies the saved password, delete removes profile and password; 
   assert.equal(await keytar.getPassword('saffron', `profile:${copy.id}`), PASSWORD);
   await page.getByRole('button', { name: 'Delete Lab VM (copy)', exact: true }).click();
   await page.getByRole('button', { name: 'Really delete Lab VM (copy)' }).click();
-  await waitFor('the copy to go', async () => (await page.getByRole('button', { name: 'Open Lab VM (copy)', exact: true }).count()) === 0);
+  // The confirmation replaces the row's Open button at once, so wait for the row itself: it goes
+  // when the library reports the deletion, which is after the keychain removal.
+  await waitFor('the copy to go', async () => (await page.getByRole('button', { name: 'Really delete Lab VM (copy)' }).count()) === 0);
+  assert.equal(savedProfiles().some((p) => p.id === copy.id), false, 'the profile file no longer lists the copy');
   assert.equal(await keytar.getPassword('saffron', `profile:${copy.id}`), null);
 
   const vv = join(home.path, 'console.vv');
