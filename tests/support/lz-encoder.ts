@@ -5,6 +5,11 @@
 // overlapping or far matches, long lengths, each reference form) or found by a small greedy
 // matcher. Nothing here is used by the product, and nothing is shared with the decoders.
 
+import { concatBytes as concat } from '../../src/core/util/bytes';
+
+/** The LZ tests build payloads with it. */
+export { concat };
+
 export const LZ = {
   PLT1_LE: 1,
   PLT1_BE: 2,
@@ -361,16 +366,6 @@ export function lzHeader(h: LzHeaderFields): Uint8Array {
   sink.u32(h.stride ?? strideOf(h.type, h.width));
   sink.u32(h.topDown ? 1 : 0);
   return sink.result();
-}
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /**

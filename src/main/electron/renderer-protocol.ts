@@ -1,5 +1,6 @@
 import type { StaticFile } from '../host/web/static-files';
-import { APP_CONTENT_SECURITY_POLICY, APP_HOST, APP_SCHEME } from './window-security';
+import { CONTENT_SECURITY_POLICY } from '../../shared/content-security-policy';
+import { APP_HOST, APP_SCHEME } from './window-security';
 
 export interface ProtocolAnswer {
   readonly status: number;
@@ -27,7 +28,8 @@ export function answerAppRequest(url: string, files: ReadonlyMap<string, StaticF
     status: 200,
     headers: {
       'Content-Type': file.contentType,
-      'Content-Security-Policy': APP_CONTENT_SECURITY_POLICY,
+      // The same policy as the page's own meta tag, sent as a header on every app:// response too.
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
       'X-Content-Type-Options': 'nosniff',
     },
     body: file.body,

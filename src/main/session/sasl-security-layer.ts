@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ProtocolError } from '../../core/protocol/errors';
+import { concatBytes } from '../../core/util/bytes';
 
 /** A SASL security layer: every byte after authentication is wrapped by it, both ways. */
 export interface SaslSecurityLayer {
@@ -105,7 +106,7 @@ export class DigestMd5Layer implements SaslSecurityLayer {
   }
 
   decode(chunk: Uint8Array): Uint8Array {
-    const data = this.pending.length === 0 ? chunk : concat(this.pending, chunk);
+    const data = this.pending.length === 0 ? chunk : concatBytes(this.pending, chunk);
     const out: Uint8Array[] = [];
     let offset = 0;
     while (data.length - offset >= 4) {
@@ -116,13 +117,13 @@ export class DigestMd5Layer implements SaslSecurityLayer {
       offset += 4 + size;
     }
     this.pending = data.slice(offset);
-    return out.length === 1 ? out[0] : concat(...out);
+    return out.length === 1 ? out[0] : concatBytes(...out);
   }
 
   private seal(message: Uint8Array): Uint8Array {
     const seq = u32(this.sendSeq++);
     const mac = createHmac('md5', this.sendMacKey).update(seq).update(message).digest().subarray(0, MAC_BYTES);
-    const sealed = this.encryptor.process(concat(message, mac));
+    const sealed = this.encryptor.process(concatBytes(message, mac));
     const packet = new Uint8Array(4 + sealed.length + TRAILER_BYTES);
     packet.set(u32(sealed.length + TRAILER_BYTES), 0);
     packet.set(sealed, 4);
@@ -151,14 +152,4 @@ export class DigestMd5Layer implements SaslSecurityLayer {
 
 function u32(value: number): Uint8Array {
   return new Uint8Array([(value >>> 24) & 0xff, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff]);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

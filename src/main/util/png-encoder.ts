@@ -1,4 +1,5 @@
 import { crc32, deflateSync } from 'node:zlib';
+import { concatBytes } from '../../core/util/bytes';
 
 /**
  * Encodes 0xAARRGGBB pixels (SPICE's 32-bit layout) as an 8-bit RGB PNG: signature, IHDR,
@@ -23,12 +24,12 @@ export function encodeRgbPng(width: number, height: number, pixels: Uint32Array,
   view.setUint32(4, height);
   header[8] = 8; // bit depth
   header[9] = 2; // colour type RGB
-  return concat([
+  return concatBytes(
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
     chunk('IDAT', new Uint8Array(deflateSync(raw, { level: 6 }))),
     chunk('IEND', new Uint8Array(0)),
-  ]);
+  );
 }
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
@@ -38,15 +39,5 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(data, 8);
   view.setUint32(8 + data.byteLength, crc32(out.subarray(4, 8 + data.byteLength)));
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
   return out;
 }

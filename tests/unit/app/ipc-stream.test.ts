@@ -2,17 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeStreamRecord, StreamRecordReader } from '../../../src/shared/ipc-stream';
 import { WireFormatError } from '../../../src/shared/ipc-wire';
-import { chunkings } from '../../support/chunking';
+import { chunkings, concatBytes } from '../../support/chunking';
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+const concat = (parts: readonly Uint8Array[]): Uint8Array => concatBytes(...parts);
 
 const pixels = new Uint8Array(48).map((_, i) => i * 5);
 const damage = {
