@@ -1,9 +1,12 @@
 import { MAX_CLIPBOARD_BYTES, type ClipboardEvent, type ClipboardItemData } from '../../shared/agent-ipc';
 
+/** A DOM ClipboardItem, opaque here (so this module also compiles, and is tested, without the DOM's types). */
+export type PageClipboardItem = object;
+
 /** The part of navigator.clipboard used (tests pass a fake). */
 export interface BrowserClipboard {
   read(): Promise<readonly { readonly types: readonly string[]; getType(type: string): Promise<Blob> }[]>;
-  write(items: ClipboardItem[]): Promise<void>;
+  write(items: PageClipboardItem[]): Promise<void>;
   writeText(text: string): Promise<void>;
 }
 
@@ -12,7 +15,7 @@ export interface ClipboardSyncOptions {
   /** Offers local content to the guest (SaffronApi.offerClipboard). */
   readonly offer: (items: ClipboardItemData[]) => void;
   /** Makes the ClipboardItem for a PNG (the DOM constructor; tests give a stand-in). */
-  readonly pngItem: (png: Blob) => ClipboardItem;
+  readonly pngItem: (png: Blob) => PageClipboardItem;
   /** Tells the person something, once per kind of trouble. */
   readonly notice: (message: string) => void;
   /** Whether the page has focus now (the browser reads the clipboard only then). */
