@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { compareImages, createImage, decodePng, encodePng, type RgbImage } from '../support/images';
-import { endProcess, requireProgram, runProgram } from '../support/servers';
+import { endProcess, requireProgram, runProgram, startXspice } from '../support/servers';
 import { startXspiceWithAgent, type XspiceWithAgent } from '../support/vdagent';
 import { connectThroughForm, launchBrowser, startWebShell, tempDir, waitFor, type WebShell } from '../support/web-shell';
 
@@ -216,4 +216,53 @@ test('a file dropped on the display arrives intact in the guest; a cancelled one
   await waitFor('the partial file to be removed', () => !existsSync(partial), 15_000);
   await new Promise((resolve) => setTimeout(resolve, 1500));
   assert.deepEqual(readdirSync(guest.receivedDir).sort(), ['dropped.bin'], 'only the finished file is in the guest folder');
+});
+
+test('without clipboard permission the page says so once; without an agent a dropped file gets one clear notice', async () => {
+  const plain = await startXspice();
+  // No permissions granted: Chromium refuses clipboard reads, as when a person says no.
+  const refused = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+  try {
+    const other = await refused.newPage();
+    await other.goto(web.url);
+    await connectThroughForm(other, plain.port);
+    const notices = other.getByRole('status', { name: 'Notices' });
+    await notices.getByText('The browser does not let Saffron read the clipboard').waitFor({ timeout: 20_000 });
+    await other.evaluate(() => {
+      const { DataTransfer, File, DragEvent, document } = globalThis as unknown as PageGlobals;
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['hello'], 'note.txt', { type: 'text/plain' }));
+      document.querySelector('canvas[aria-label="Remote display"]')?.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    });
+    await notices.getByText('note.txt was not sent: cannot send files: no guest agent is connected').waitFor({ timeout: 20_000 });
+    const row = other.getByRole('list', { name: 'File transfers' }).getByRole('listitem').filter({ hasText: 'note.txt' });
+    assert.equal(await row.getAttribute('data-state'), 'failed');
+    assert.equal(await notices.getByRole('listitem').count(), 2, 'one notice each, nothing repeated');
+  } finally {
+    await refused.close();
+    await plain.stop();
+  }
+});
+
+test('with clipboard sharing turned off in Settings, nothing crosses either way', async () => {
+  await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+  await page.getByText('Settings', { exact: true }).click();
+  await page.getByRole('checkbox', { name: /Share the clipboard with the guest/ }).uncheck();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await waitFor('the setting to be saved', () => {
+    const saved = join(config.path, 'settings.json');
+    return existsSync(saved) && (JSON.parse(readFileSync(saved, 'utf8')) as { shareClipboard?: boolean }).shareClipboard === false;
+  });
+  await connectThroughForm(page, guest.server.port);
+
+  const secret = join(work.path, 'secret.txt');
+  writeFileSync(secret, 'guest secret', 'utf8');
+  guestCopy(secret);
+  await waitFor('xclip to own the guest clipboard', async () => (await guestPaste())?.toString('utf8') === 'guest secret', 20_000);
+  await page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.clipboard.writeText('local marker'));
+  await focusDisplay();
+  // Nothing to wait for but time: give a shared clipboard ample chance to cross, then look.
+  await new Promise((resolve) => setTimeout(resolve, 4000));
+  assert.equal(await page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.clipboard.readText()), 'local marker', 'the guest copy stayed in the guest');
+  assert.equal((await guestPaste())?.toString('utf8'), 'guest secret', 'the local copy stayed here');
 });

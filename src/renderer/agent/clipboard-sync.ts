@@ -46,12 +46,19 @@ export class ClipboardSync {
   private again = false;
   private readonly told = new Set<string>();
   private disposed = false;
+  /** A guest copy that came while the page was in the background (browsers write only when focused). */
+  private pendingGuestCopy: ClipboardEvent | null = null;
 
   constructor(private readonly options: ClipboardSyncOptions) {}
 
-  /** The guest copied: the local clipboard takes it. */
+  /** The guest copied: the local clipboard takes it (at once, or when the page next has focus). */
   async guestCopied(event: ClipboardEvent): Promise<void> {
     if (this.disposed) return;
+    if (!this.options.hasFocus()) {
+      this.pendingGuestCopy = event;
+      return;
+    }
+    this.pendingGuestCopy = null;
     const { clipboard } = this.options;
     try {
       if (event.mimeType === 'text/plain') {
@@ -64,6 +71,11 @@ export class ClipboardSync {
         this.lastSeen = (await this.readLocal().catch(() => null))?.signature ?? `png:${await this.options.digest(event.data)}`;
       }
     } catch (error) {
+      if (isPermissionError(error) && !this.options.hasFocus()) {
+        // Focus went away meanwhile: try again when it is back.
+        this.pendingGuestCopy = event;
+        return;
+      }
       if (isPermissionError(error)) this.tell(WRITE_DENIED_NOTICE);
       else this.tell(`The guest's clipboard could not be written here: ${(error as Error).message}`);
     }
@@ -98,9 +110,19 @@ export class ClipboardSync {
     } catch (error) {
       // Without focus the read fails too; only a refusal while focused is the person's business.
       if (isPermissionError(error) && this.options.hasFocus()) this.tell(READ_DENIED_NOTICE);
+      if (this.pendingGuestCopy) await this.guestCopied(this.pendingGuestCopy);
       return;
     }
-    if (this.disposed || local === null || local.signature === this.lastSeen) return;
+    if (this.disposed) return;
+    const changed = local !== null && local.signature !== this.lastSeen;
+    const pending = this.pendingGuestCopy;
+    if (pending && !changed) {
+      // Nothing copied here while the page was away: the guest's copy is the newest.
+      await this.guestCopied(pending);
+      return;
+    }
+    this.pendingGuestCopy = null;
+    if (local === null || !changed) return;
     this.lastSeen = local.signature;
     if (local.item.data.byteLength > MAX_CLIPBOARD_BYTES) {
       this.tell(`What you copied is larger than ${MAX_CLIPBOARD_BYTES / 1048576} MB and is not shared with the guest.`);

@@ -158,12 +158,13 @@ test('ClipboardSync: a local change is offered once on focus; guest copies are w
   const clipboard = new FakeBrowserClipboard();
   const offers: ClipboardItemData[][] = [];
   const notices: string[] = [];
+  let focused = true;
   const sync = new ClipboardSync({
     clipboard,
     offer: (items) => offers.push(items),
     pngItem: (png) => ({ png }),
     notice: (message) => notices.push(message),
-    hasFocus: () => true,
+    hasFocus: () => focused,
     digest: (data) => Promise.resolve(Buffer.from(data).toString('hex')),
   });
   clipboard.text = 'copied here';
@@ -184,6 +185,23 @@ test('ClipboardSync: a local change is offered once on focus; guest copies are w
   clipboard.png = Uint8Array.of(0x89, 0x50, 2);
   await sync.check();
   assert.equal(offers[1][0].mimeType, 'image/png');
+
+  // A guest copy while the page is in the background is written when focus comes back...
+  focused = false;
+  await sync.guestCopied({ type: 'clipboard', mimeType: 'text/plain', data: new TextEncoder().encode('while away').buffer });
+  assert.deepEqual([...clipboard.png!], [0x89, 0x50, 2], 'not written without focus');
+  focused = true;
+  await sync.check();
+  assert.equal(clipboard.text, 'while away');
+  assert.equal(offers.length, 2);
+  // ...unless something was copied here meanwhile: that is newer, and goes to the guest.
+  focused = false;
+  await sync.guestCopied({ type: 'clipboard', mimeType: 'text/plain', data: new TextEncoder().encode('older').buffer });
+  clipboard.text = 'copied elsewhere later';
+  focused = true;
+  await sync.check();
+  assert.equal(clipboard.text, 'copied elsewhere later');
+  assert.equal(new TextDecoder().decode(offers[2][0].data), 'copied elsewhere later');
 
   clipboard.refuse = true;
   await sync.check();
