@@ -224,7 +224,7 @@ export class EngineHost {
       return;
     }
     if (request.type === 'fileSend') {
-      this.emit({ type: 'fileTransfer', transferId: request.transferId, name: request.name, state: 'failed', sentBytes: 0, totalBytes: request.size, message: `${request.name} was not sent: no session is open` });
+      this.emit({ type: 'fileTransfer', transferId: request.transferId, name: request.name, state: 'failed', sentBytes: 0, totalBytes: request.size, message: `${request.name} was not sent: ${this.session ? 'this session has no guest agent' : 'no session is open'}` });
     }
   }
 
