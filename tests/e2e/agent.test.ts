@@ -218,13 +218,17 @@ test('a file dropped on the display arrives intact in the guest; a cancelled one
   assert.deepEqual(readdirSync(guest.receivedDir).sort(), ['dropped.bin'], 'only the finished file is in the guest folder');
 });
 
-test('without clipboard permission the page says so once; without an agent a dropped file gets one clear notice', async () => {
+test('with clipboard reading denied the page says so once; without an agent a dropped file gets one clear notice', async () => {
   const plain = await startXspice();
-  // No permissions granted: Chromium refuses clipboard reads, as when a person says no.
   const refused = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
   try {
     const other = await refused.newPage();
     await other.goto(web.url);
+    // As when a person answers the browser's question with Block (a question merely dismissed,
+    // as headless Chromium does by default, is no denial: the browser asks again).
+    const cdp = await refused.newCDPSession(other);
+    const { targetInfo } = await cdp.send('Target.getTargetInfo');
+    await cdp.send('Browser.setPermission', { permission: { name: 'clipboard-read' }, setting: 'denied', origin: new URL(web.url).origin, browserContextId: targetInfo.browserContextId });
     await connectThroughForm(other, plain.port);
     const notices = other.getByRole('status', { name: 'Notices' });
     await notices.getByText('The browser does not let Saffron read the clipboard').waitFor({ timeout: 20_000 });

@@ -22,6 +22,12 @@ export interface ClipboardSyncOptions {
   readonly hasFocus: () => boolean;
   /** SHA-256 of bytes, hex (crypto.subtle in the page). */
   readonly digest: (bytes: ArrayBuffer) => Promise<string>;
+  /**
+   * The page's clipboard-read permission (navigator.permissions): 'prompt' after a refused read
+   * means the browser's question was dismissed (it asks again next time; headless browsers
+   * dismiss it at once), not that reading is denied.
+   */
+  readonly readPermission: () => Promise<'granted' | 'denied' | 'prompt' | 'unknown'>;
 }
 
 export const READ_DENIED_NOTICE =
@@ -108,8 +114,13 @@ export class ClipboardSync {
     try {
       local = await this.readLocal();
     } catch (error) {
-      // Without focus the read fails too; only a refusal while focused is the person's business.
-      if (isPermissionError(error) && this.options.hasFocus()) this.tell(READ_DENIED_NOTICE);
+      // Without focus the read fails too; only a refusal while focused is the person's business,
+      // and only a denial (not a dismissed question, which the browser asks again).
+      if (isPermissionError(error)) {
+        if (this.options.hasFocus() && (await this.options.readPermission()) !== 'prompt') this.tell(READ_DENIED_NOTICE);
+      } else {
+        this.tell(`This browser cannot read its clipboard for the guest (${(error as Error).message}).`);
+      }
       if (this.pendingGuestCopy) await this.guestCopied(this.pendingGuestCopy);
       return;
     }

@@ -14,6 +14,8 @@ export interface GuestAgentOptions {
   readonly settings: Settings;
   /** The display area: focus or the pointer entering it is when the local clipboard is looked at. */
   readonly displayArea: RefObject<HTMLElement | null>;
+  /** A kiosk shows the display only: clipboard trouble is not put over it (nobody there can fix it). */
+  readonly kiosk: boolean;
 }
 
 async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
@@ -25,7 +27,7 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
  * The session's guest agent features in the page: the shared clipboard (browser shell) and
  * files dropped on the display, with the notices and transfer list the session view shows.
  */
-export function useGuestAgent(api: SaffronApi, { connected, pageClipboard, settings, displayArea }: GuestAgentOptions) {
+export function useGuestAgent(api: SaffronApi, { connected, pageClipboard, settings, displayArea, kiosk }: GuestAgentOptions) {
   const [notices, setNotices] = useState<string[]>([]);
   const [transfers, setTransfers] = useState<readonly TransferView[]>([]);
   const notice = useCallback((message: string) => setNotices((list) => (list.includes(message) ? list : [...list, message].slice(-MAX_NOTICES))), []);
@@ -47,16 +49,24 @@ export function useGuestAgent(api: SaffronApi, { connected, pageClipboard, setti
     if (!connected || !sharing) return;
     const clipboard = typeof navigator !== 'undefined' ? navigator.clipboard : undefined;
     if (!clipboard) {
-      notice('This page cannot use the clipboard (the browser offers it only to secure pages), so it is not shared with the guest.');
+      if (!kiosk) notice('This page cannot use the clipboard (the browser offers it only to secure pages), so it is not shared with the guest.');
       return;
     }
     const sync = new ClipboardSync({
       clipboard,
       offer: (items) => api.offerClipboard(items),
       pngItem: (png) => new ClipboardItem({ 'image/png': png }),
-      notice,
+      notice: kiosk ? (message) => console.warn(`saffron: ${message}`) : notice,
       hasFocus: () => document.hasFocus(),
       digest: sha256Hex,
+      readPermission: async () => {
+        try {
+          // 'clipboard-read' is Chromium's name; a browser without it answers 'unknown'.
+          return (await navigator.permissions.query({ name: 'clipboard-read' as PermissionName })).state;
+        } catch {
+          return 'unknown';
+        }
+      },
     });
     const check = (): void => void sync.check();
     const area = displayArea.current;
@@ -73,7 +83,7 @@ export function useGuestAgent(api: SaffronApi, { connected, pageClipboard, setti
       area?.removeEventListener('pointerenter', check);
       sync.dispose();
     };
-  }, [api, connected, sharing, notice, displayArea]);
+  }, [api, connected, sharing, notice, displayArea, kiosk]);
 
   const dragOver = useCallback((event: DragEvent<HTMLElement>) => {
     if (!event.dataTransfer.types.includes('Files')) return;

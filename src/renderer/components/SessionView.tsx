@@ -50,7 +50,7 @@ export function SessionView({ api, status, hidden, kiosk, settings, shell = 'bro
   const [area, setArea] = useState<Size>({ width: 0, height: 0 });
   const areaRef = useRef<HTMLDivElement>(null);
   const releaseHotkey = useMemo(() => parseHotkey(settings.releaseHotkey), [settings.releaseHotkey]);
-  const agent = useGuestAgent(api, { connected: status.state === 'connected', pageClipboard: shell === 'browser', settings, displayArea: areaRef });
+  const agent = useGuestAgent(api, { connected: status.state === 'connected', pageClipboard: shell === 'browser', settings, displayArea: areaRef, kiosk });
 
   const content: Size = useMemo(
     () => ({ width: layout.reduce((sum, m) => sum + m.width, 0), height: layout.reduce((max, m) => Math.max(max, m.height), 0) }),

@@ -159,7 +159,9 @@ test('ClipboardSync: a local change is offered once on focus; guest copies are w
   const offers: ClipboardItemData[][] = [];
   const notices: string[] = [];
   let focused = true;
+  let permission: 'granted' | 'denied' | 'prompt' = 'granted';
   const sync = new ClipboardSync({
+    readPermission: () => Promise.resolve(permission),
     clipboard,
     offer: (items) => offers.push(items),
     pngItem: (png) => ({ png }),
@@ -204,6 +206,10 @@ test('ClipboardSync: a local change is offered once on focus; guest copies are w
   assert.equal(new TextDecoder().decode(offers[2][0].data), 'copied elsewhere later');
 
   clipboard.refuse = true;
+  permission = 'prompt';
+  await sync.check();
+  assert.deepEqual(notices, [], 'a dismissed question is not a denial: the browser asks again');
+  permission = 'denied';
   await sync.check();
   await sync.check();
   await sync.guestCopied({ type: 'clipboard', mimeType: 'text/plain', data: bytes(104) });
