@@ -40,6 +40,13 @@ export class ClipboardSync {
     if (items.length > 0) this.offer(windowId, items);
   }
 
+  /** A session's agent is ready: it gets what the system clipboard holds, changed or not. */
+  offerNow(windowId: number): void {
+    const { items, signature } = this.read();
+    this.lastSeen = signature;
+    if (items.length > 0) this.offer(windowId, items);
+  }
+
   /** The guest copied: the system clipboard takes it (and it is not offered back). */
   guestCopied(item: ClipboardItemData): void {
     const bytes = new Uint8Array(item.data);

@@ -145,7 +145,9 @@ export function startElectronShell(electron: ElectronDeps, options: ShellOptions
         options.log('ignored a malformed report from the engine');
         return;
       }
-      if (windows.has(report.windowId)) clipboardSync.guestCopied(report.item);
+      if (!windows.has(report.windowId)) return;
+      if (report.kind === 'guestClipboard') clipboardSync.guestCopied(report.item);
+      else clipboardSync.offerNow(report.windowId);
     });
     return child;
   };

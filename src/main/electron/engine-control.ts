@@ -19,12 +19,15 @@ export type EngineControl =
 /** Messages from the engine process to the main process. */
 export type EngineReport =
   /** A window's guest copied this: the main process writes the system clipboard. */
-  { readonly kind: 'guestClipboard'; readonly windowId: number; readonly item: ClipboardItemData };
+  | { readonly kind: 'guestClipboard'; readonly windowId: number; readonly item: ClipboardItemData }
+  /** A window's guest agent is ready: the main process offers the system clipboard to it. */
+  | { readonly kind: 'clipboardWanted'; readonly windowId: number };
 
 /** Checks a report from the engine process (the main process trusts it no more than that). */
 export function validateEngineReport(value: unknown): EngineReport | null {
   if (typeof value !== 'object' || value === null) return null;
   const fields = value as Readonly<Record<string, unknown>>;
+  if (fields.kind === 'clipboardWanted' && isWindowId(fields.windowId) && Object.keys(fields).length === 2) return { kind: 'clipboardWanted', windowId: fields.windowId };
   if (fields.kind !== 'guestClipboard' || !isWindowId(fields.windowId) || typeof fields.item !== 'object' || fields.item === null) return null;
   const item = AGENT_EVENT_VALIDATORS.clipboard({ type: 'clipboard', ...(fields.item as Record<string, unknown>) });
   if (typeof item === 'string' || item.type !== 'clipboard') return null;

@@ -71,7 +71,12 @@ export class EngineRegistry {
       ...(this.library.problem !== undefined ? { libraryProblem: this.library.problem } : {}),
       shell: { shell: 'electron', kiosk },
       // The main process owns the system clipboard: guest copies go there, not to the page.
-      ...(this.report ? { guestClipboard: (item: ClipboardItemData) => this.report?.({ kind: 'guestClipboard', windowId, item }) } : {}),
+      ...(this.report
+        ? {
+            guestClipboard: (item: ClipboardItemData) => this.report?.({ kind: 'guestClipboard', windowId, item }),
+            localClipboardWanted: () => this.report?.({ kind: 'clipboardWanted', windowId }),
+          }
+        : {}),
       onReady: () => {
         // Open what the window was created for once its renderer listens, so it sees every event.
         if (pendingLaunch) host.open(pendingLaunch);

@@ -19,6 +19,11 @@ export interface AgentBridgeOptions {
   readonly sharing: () => boolean;
   /** Where guest copies go; default: a 'clipboard' event to the page (the browser shell). */
   readonly guestClipboard?: (item: ClipboardItemData) => void;
+  /**
+   * Asked when the agent is ready, so the local clipboard (copied before the session) is offered
+   * at once, as remote-viewer does; the page does this itself (Electron's main process is asked).
+   */
+  readonly localClipboardWanted?: () => void;
   readonly log: Logger;
 }
 
@@ -73,7 +78,9 @@ export class AgentBridge {
         if (selection === 'clipboard') void this.fetchGuestCopy(types);
       }),
       agent.on('status', (status) => {
-        if (status === 'ready' && this.localOffer) this.offerLocal(this.localOffer);
+        if (status !== 'ready') return;
+        if (this.localOffer) this.offerLocal(this.localOffer);
+        else if (options.sharing()) options.localClipboardWanted?.();
       }),
       agent.on('fileTransferProgress', ({ id, sentBytes }) => {
         for (const transfer of this.transfers.values()) {

@@ -59,6 +59,8 @@ export interface EngineHostOptions {
    * browser shell's renderer writes the local clipboard); Electron's main process takes it instead.
    */
   readonly guestClipboard?: (item: ClipboardItemData) => void;
+  /** Asked for the local clipboard when a session's agent is ready (Electron's main process answers). */
+  readonly localClipboardWanted?: () => void;
 }
 
 interface SurfaceState {
@@ -299,6 +301,7 @@ export class EngineHost {
         sharing: () => clipboardShared(this.options.library?.settings),
         log: this.options.log,
         ...(this.options.guestClipboard ? { guestClipboard: this.options.guestClipboard } : {}),
+        ...(this.options.localClipboardWanted ? { localClipboardWanted: this.options.localClipboardWanted } : {}),
       });
     }
     this.subscribe(session, plan, base);

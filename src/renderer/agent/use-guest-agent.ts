@@ -100,7 +100,17 @@ export function useGuestAgent(api: SaffronApi, { connected, pageClipboard, setti
         notice('Files can be dropped on the display once the session is connected.');
         return;
       }
-      for (const file of files) uploads.add(file);
+      // A dropped folder shows up as a File too; the agent takes files only.
+      const folders = new Set(
+        [...event.dataTransfer.items]
+          .map((item) => item.webkitGetAsEntry?.())
+          .filter((entry) => entry?.isDirectory === true)
+          .map((entry) => entry?.name),
+      );
+      for (const file of files) {
+        if (folders.has(file.name)) notice(`${file.name} is a folder: drop the files in it instead (the guest agent takes files only).`);
+        else uploads.add(file);
+      }
     },
     [connected, notice, uploads],
   );

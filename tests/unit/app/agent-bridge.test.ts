@@ -200,4 +200,11 @@ test('a local copy is offered to the guest and answers its paste; one made befor
   off.connect(VDAGENTD_CAPS, 1000);
   bridgeOn(off, false).bridge.handle({ type: 'clipboardOffer', items: [{ mimeType: 'text/plain', data: text }] });
   assert.equal(off.of(AgentMsg.CLIPBOARD_GRAB).length, 0, 'sharing off: nothing offered');
+
+  // Electron: with nothing offered yet, the main process is asked for its clipboard when the agent is ready.
+  const electron = new FakeAgentSide(newAgent());
+  let asked = 0;
+  new AgentBridge({ agent: electron.agent, send: () => {}, sharing: () => true, log: quietLog, localClipboardWanted: () => asked++ });
+  electron.connect(VDAGENTD_CAPS, 1000);
+  assert.equal(asked, 1);
 });

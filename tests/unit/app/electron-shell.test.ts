@@ -382,6 +382,10 @@ test('the shared clipboard: a focused window offers a changed system clipboard; 
   const second = offers()[1];
   assert.ok(second.kind === 'clipboardOffer' && second.items[0].mimeType === 'image/png');
 
+  // A session's agent became ready: it is offered what the clipboard holds, unchanged or not.
+  engine.messageListener!({ kind: 'clipboardWanted', windowId: window.webContents.id });
+  assert.equal(offers().length, 3);
+
   // Malformed reports and reports for windows that do not exist change nothing.
   engine.messageListener!({ kind: 'guestClipboard', windowId: window.webContents.id, item: { mimeType: 'text/html', data: new ArrayBuffer(1) } });
   engine.messageListener!({ kind: 'guestClipboard', windowId: 999, item: { mimeType: 'text/plain', data: new TextEncoder().encode('x').buffer } });
