@@ -90,12 +90,12 @@ export function App({ api }: { readonly api: SaffronApi }) {
                   else api.connect({ host: entry.host, ...(entry.port !== undefined ? { port: entry.port } : {}), ...(entry.tlsPort !== undefined ? { tlsPort: entry.tlsPort } : {}) });
                 }}
               />
-              <SettingsPanel key={settings.releaseHotkey} settings={settings} onSave={(next) => api.saveSettings(next)} />
+              <SettingsPanel key={`${settings.releaseHotkey} ${String(settings.shareClipboard)}`} settings={settings} onSave={(next) => api.saveSettings(next)} />
             </>
           )}
         </main>
       )}
-      <SessionView api={api} status={status} hidden={!inSession} kiosk={shell.kiosk} settings={settings} />
+      <SessionView api={api} status={status} hidden={!inSession} kiosk={shell.kiosk} settings={settings} shell={shell.shell} />
     </>
   );
 }

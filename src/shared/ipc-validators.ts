@@ -7,6 +7,7 @@ import type { Failure, FailureKind } from './errors';
 import { parseHotkey } from './hotkeys';
 import type { CursorImage, HostEvent, HostEventType, HostRequest, HostRequestType, MenuCommand, MonitorArea, DamagePatch } from './ipc';
 import { isKeyComboName } from './key-combos';
+import { AGENT_EVENT_VALIDATORS, AGENT_REQUEST_VALIDATORS } from './agent-ipc';
 import { MAX_PEM_LENGTH, MAX_PROFILE_NAME, MAX_PROFILES, MAX_RECENT, type Profile, type ProfileFields, type RecentConnection, type Settings } from './profiles';
 import type { ConnectTarget, MouseModeName, SessionState } from './session-types';
 
@@ -152,10 +153,11 @@ export function validateProfileFields(value: unknown): ProfileFields | string {
 
 export function validateSettings(value: unknown): Settings | string {
   if (!isRecord(value)) return 'settings must be an object';
-  const extra = onlyNested(value, ['releaseHotkey'], 'settings');
+  const extra = onlyNested(value, ['releaseHotkey', 'shareClipboard'], 'settings');
   if (extra) return extra;
   if (typeof value.releaseHotkey !== 'string' || parseHotkey(value.releaseHotkey) === null) return 'releaseHotkey must be a hotkey such as ctrl+alt';
-  return { releaseHotkey: value.releaseHotkey.toLowerCase() };
+  if (value.shareClipboard !== undefined && typeof value.shareClipboard !== 'boolean') return 'shareClipboard must be a boolean';
+  return { releaseHotkey: value.releaseHotkey.toLowerCase(), ...(typeof value.shareClipboard === 'boolean' ? { shareClipboard: value.shareClipboard } : {}) };
 }
 
 const validateConnect: MessageValidator<HostRequest> = (f) => {
@@ -263,6 +265,7 @@ const REQUEST_VALIDATORS: { readonly [K in HostRequestType]: MessageValidator<Ho
     const settings = validateSettings(f.settings);
     return typeof settings === 'string' ? settings : { type: 'saveSettings', settings };
   },
+  ...AGENT_REQUEST_VALIDATORS,
 };
 
 function validateTarget(value: unknown): ConnectTarget | string {
@@ -484,6 +487,7 @@ const EVENT_VALIDATORS: { readonly [K in HostEventType]: MessageValidator<HostEv
     return { type: 'shell', shell: f.shell, kiosk: f.kiosk };
   },
   command: (f) => only(f, ['command']) ?? (isOneOf(f.command, MENU_COMMAND_NAMES) ? { type: 'command', command: f.command } : 'command is unknown'),
+  ...AGENT_EVENT_VALIDATORS,
 };
 
 function validateWith<T>(value: unknown, validators: Readonly<Record<string, MessageValidator<T>>>, what: string): Validated<T> {

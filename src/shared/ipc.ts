@@ -9,6 +9,9 @@ import type { Failure } from './errors';
 import type { LibraryState, ProfileFields, Settings } from './profiles';
 import type { ConnectTarget, MouseModeName, SessionState } from './session-types';
 import { validateHostEvent, validateHostRequest } from './ipc-validators';
+import type { AgentEvent, AgentRequest, ClipboardItemData, FileSendParams } from './agent-ipc';
+
+export type { ClipboardEvent, ClipboardItemData, ClipboardMimeType, FileChunkWantedEvent, FileSendParams, FileTransferEvent, FileTransferState } from './agent-ipc';
 
 export { MAX_SURFACE_SIDE, isValidScancode, validateHostEvent, validateHostRequest, type Validated } from './ipc-validators';
 
@@ -68,7 +71,9 @@ export type HostRequest =
   | { readonly type: 'duplicateProfile'; readonly id: string }
   /** A .vv file the person picked: its text becomes a profile (its password goes to the keychain). */
   | { readonly type: 'importVv'; readonly fileName: string; readonly text: string }
-  | { readonly type: 'saveSettings'; readonly settings: Settings };
+  | { readonly type: 'saveSettings'; readonly settings: Settings }
+  /** The guest agent (agent-ipc.ts): the local clipboard offered to the guest, files sent in. */
+  | AgentRequest;
 
 export type HostRequestType = HostRequest['type'];
 
@@ -225,7 +230,8 @@ export type HostEvent =
   | LibraryEvent
   | SettingsEvent
   | ShellEvent
-  | CommandEvent;
+  | CommandEvent
+  | AgentEvent;
 
 export type HostEventType = HostEvent['type'];
 export type HostEventOf<T extends HostEventType> = Extract<HostEvent, { type: T }>;
@@ -246,6 +252,9 @@ export const HOST_EVENT_TYPES: readonly HostEventType[] = [
   'settings',
   'shell',
   'command',
+  'clipboard',
+  'fileChunkWanted',
+  'fileTransfer',
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -272,6 +281,12 @@ export interface SaffronApi {
   duplicateProfile(id: string): void;
   importVv(fileName: string, text: string): void;
   saveSettings(settings: Settings): void;
+  /** Offers the local clipboard's content to the guest (what it pastes next). */
+  offerClipboard(items: readonly ClipboardItemData[]): void;
+  /** Starts sending a dropped file; the host then asks for its bytes with fileChunkWanted. */
+  sendFile(params: FileSendParams): void;
+  sendFileChunk(transferId: number, offset: number, data: ArrayBuffer): void;
+  cancelFile(transferId: number): void;
   /** Subscribes to one event type; unknown types throw. Returns the unsubscribe function. */
   on<T extends HostEventType>(type: T, listener: (event: HostEventOf<T>) => void): () => void;
 }
@@ -297,6 +312,10 @@ export const SAFFRON_API_METHODS = [
   'duplicateProfile',
   'importVv',
   'saveSettings',
+  'offerClipboard',
+  'sendFile',
+  'sendFileChunk',
+  'cancelFile',
   'on',
 ] as const satisfies readonly (keyof SaffronApi)[];
 
@@ -372,6 +391,10 @@ export function createSaffronApi(transport: ApiTransport): SaffronApi {
     duplicateProfile: (id) => post({ type: 'duplicateProfile', id }),
     importVv: (fileName, text) => post({ type: 'importVv', fileName, text }),
     saveSettings: (settings) => post({ type: 'saveSettings', settings }),
+    offerClipboard: (items) => post({ type: 'clipboardOffer', items: items.map((item) => ({ mimeType: item.mimeType, data: item.data })) }),
+    sendFile: (params) => post({ type: 'fileSend', transferId: params.transferId, name: params.name, size: params.size }),
+    sendFileChunk: (transferId, offset, data) => post({ type: 'fileChunk', transferId, offset, data }),
+    cancelFile: (transferId) => post({ type: 'fileCancel', transferId }),
     on(type, listener) {
       if (!(HOST_EVENT_TYPES as readonly string[]).includes(type)) throw new TypeError(`saffron: unknown event "${String(type)}"`);
       if (typeof listener !== 'function') throw new TypeError('saffron: a listener must be a function');

@@ -58,6 +58,13 @@ export interface LibraryState {
 export interface Settings {
   /** The keys that release the keyboard and pointer grab, in spice-gtk's format ("ctrl+alt"). */
   readonly releaseHotkey: string;
+  /** Share the clipboard with the guest both ways (absent: yes, as remote-viewer does). */
+  readonly shareClipboard?: boolean;
+}
+
+/** Whether the settings let the clipboard cross between the guest and this machine. */
+export function clipboardShared(settings: Settings | null | undefined): boolean {
+  return settings?.shareClipboard !== false;
 }
 
 export const DEFAULT_SETTINGS: Settings = { releaseHotkey: 'ctrl+alt' };

@@ -89,9 +89,19 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
 }
 
-/** Opens the login URL in a new page of the given size; page errors are collected in `problems`. */
+/** What a person allowed the page: the shared clipboard needs both (the browser asks once). */
+export const CLIPBOARD_PERMISSIONS = ['clipboard-read', 'clipboard-write'];
+
+/**
+ * Opens the login URL in a new page of the given size, in a context of its own where the
+ * clipboard is allowed (as a person answering the browser's question would; headless Chromium
+ * otherwise blocks it, and Saffron then says so in a notice over the display). Page errors are
+ * collected in `problems`; closing the page closes its context.
+ */
 export async function openApp(browser: Browser, url: string, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, permissions: CLIPBOARD_PERMISSIONS });
+  const page = await context.newPage();
+  page.once('close', () => void context.close().catch(() => undefined));
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => {

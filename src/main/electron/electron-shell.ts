@@ -7,7 +7,8 @@ import { launchTargetFromArgument, launchTargetsFromArgv, type LaunchTarget } fr
 import type { LaunchSource } from '../host/connect-plan';
 import type { StaticFile } from '../host/web/static-files';
 import { appMenuTemplate } from './app-menu';
-import type { EngineControl } from './engine-control';
+import { ClipboardSync, type SystemClipboard } from './clipboard-sync';
+import { validateEngineReport, type EngineControl } from './engine-control';
 import { answerAppRequest, type ProtocolAnswer } from './renderer-protocol';
 import {
   APP_ENTRY_URL,
@@ -36,7 +37,7 @@ export interface ShellWindowOptions {
 export interface ShellWindow {
   readonly webContents: { readonly id: number; reload(): void; postMessage(channel: string, message: unknown, transfer: MessagePortMain[]): void };
   once(event: 'ready-to-show', listener: () => void): unknown;
-  on(event: 'closed', listener: () => void): unknown;
+  on(event: 'closed' | 'focus', listener: () => void): unknown;
   show(): void;
   loadURL(url: string): Promise<void>;
   setFullScreen(on: boolean): void;
@@ -47,6 +48,8 @@ export interface ShellWindow {
 export interface EngineProcessLike {
   postMessage(message: EngineControl, transfer: MessagePortMain[]): void;
   on(event: 'exit', listener: (code: number) => void): unknown;
+  /** Reports from the engine (engine-control.ts EngineReport), checked on arrival. */
+  on(event: 'message', listener: (message: unknown) => void): unknown;
   kill(): boolean;
 }
 
@@ -88,6 +91,8 @@ export interface ElectronDeps {
   onPortRequest(listener: (event: PortRequestEvent) => void): void;
   createMessageChannel(): { port1: MessagePortMain; port2: MessagePortMain };
   forkEngine(): EngineProcessLike;
+  /** The system clipboard (Electron's clipboard and nativeImage). */
+  readonly clipboard: SystemClipboard;
 }
 
 export interface ShellOptions {
@@ -119,6 +124,11 @@ export function startElectronShell(electron: ElectronDeps, options: ShellOptions
 
   electron.registerAppScheme();
 
+  // The shared clipboard lives here: the engine says what guests copy, windows' focus says when
+  // to look at the system clipboard (as remote-viewer does). The shareClipboard setting is
+  // applied in the engine, which owns the settings.
+  const clipboardSync = new ClipboardSync(electron.clipboard, (windowId, items) => tellEngine({ kind: 'clipboardOffer', windowId, items }));
+
   const startEngine = (): EngineProcessLike => {
     const child = electron.forkEngine();
     child.on('exit', (code) => {
@@ -128,6 +138,16 @@ export function startElectronShell(electron: ElectronDeps, options: ShellOptions
       engine = startEngine();
       // Every window lost its session; reloading gives each a fresh port to the new engine.
       for (const { window } of windows.values()) window.webContents.reload();
+    });
+    child.on('message', (message) => {
+      const report = validateEngineReport(message);
+      if (!report) {
+        options.log('ignored a malformed report from the engine');
+        return;
+      }
+      if (!windows.has(report.windowId)) return;
+      if (report.kind === 'guestClipboard') clipboardSync.guestCopied(report.item);
+      else clipboardSync.offerNow(report.windowId);
     });
     return child;
   };
@@ -153,6 +173,7 @@ export function startElectronShell(electron: ElectronDeps, options: ShellOptions
     const id = window.webContents.id;
     windows.set(id, { window, launch: target?.source, kiosk });
     window.once('ready-to-show', () => window.show());
+    window.on('focus', () => clipboardSync.windowFocused(id));
     window.on('closed', () => {
       windows.delete(id);
       tellEngine({ kind: 'detach', windowId: id });

@@ -36,7 +36,10 @@ process.parentPort.on('message', (event: MessageEvent) => {
 });
 
 void openLibrary(log).then((library) => {
-  registry = new EngineRegistry(spiceSessionFactory(log), log, library);
+  registry = new EngineRegistry(spiceSessionFactory(log), log, library, (report) => {
+    // What a window's guest copied, for the system clipboard (main-process only in Electron).
+    process.parentPort.postMessage(report);
+  });
   for (const [control, port] of early.splice(0)) registry.handle(control, port);
 });
 

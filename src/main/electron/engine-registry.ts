@@ -1,10 +1,11 @@
+import type { ClipboardItemData } from '../../shared/agent-ipc';
 import type { HostEvent } from '../../shared/ipc';
 import type { LaunchSource } from '../host/connect-plan';
 import { EngineHost } from '../host/engine-host';
 import type { SessionFactory } from '../host/engine-session';
 import type { LibraryAccess } from '../host/store/open-library';
 import type { Logger } from '../session/logger';
-import type { EngineControl } from './engine-control';
+import type { EngineControl, EngineReport } from './engine-control';
 
 /** The part of Electron's MessagePortMain the engine uses (tests pass a fake). */
 export interface EnginePort {
@@ -27,6 +28,8 @@ export class EngineRegistry {
     private readonly createSession: SessionFactory,
     private readonly log: Logger,
     private readonly library: LibraryAccess = { library: null, problem: 'not opened' },
+    /** Tells the main process (what the guest copied, for the system clipboard). */
+    private readonly report?: (message: EngineReport) => void,
   ) {}
 
   get windowCount(): number {
@@ -50,6 +53,9 @@ export class EngineRegistry {
         return;
       case 'command':
         this.hosts.get(control.windowId)?.host.command(control.command);
+        return;
+      case 'clipboardOffer':
+        this.hosts.get(control.windowId)?.host.offerLocalClipboard(control.items);
     }
   }
 
@@ -64,6 +70,13 @@ export class EngineRegistry {
       library: this.library.library,
       ...(this.library.problem !== undefined ? { libraryProblem: this.library.problem } : {}),
       shell: { shell: 'electron', kiosk },
+      // The main process owns the system clipboard: guest copies go there, not to the page.
+      ...(this.report
+        ? {
+            guestClipboard: (item: ClipboardItemData) => this.report?.({ kind: 'guestClipboard', windowId, item }),
+            localClipboardWanted: () => this.report?.({ kind: 'clipboardWanted', windowId }),
+          }
+        : {}),
       onReady: () => {
         // Open what the window was created for once its renderer listens, so it sees every event.
         if (pendingLaunch) host.open(pendingLaunch);

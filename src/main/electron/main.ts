@@ -1,6 +1,6 @@
 // The Electron shell's entry: hands the real Electron APIs to electron-shell.ts, which holds the
 // logic (and is unit-tested with fakes). The only module tree that imports electron at run time.
-import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, protocol, session, utilityProcess } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, MessageChannelMain, nativeImage, protocol, session, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { IPC_CHANNELS } from '../../shared/ipc';
 import { loadStaticFiles } from '../host/web/static-files';
@@ -33,6 +33,15 @@ startElectronShell(
     onPortRequest: (listener) => ipcMain.on(IPC_CHANNELS.openPort, (event) => listener(event)),
     createMessageChannel: () => new MessageChannelMain(),
     forkEngine: () => utilityProcess.fork(join(__dirname, 'engine-process.js'), [], { serviceName: 'Saffron engine', stdio: 'inherit' }),
+    clipboard: {
+      readText: () => clipboard.readText(),
+      writeText: (text) => clipboard.writeText(text),
+      readImage: () => {
+        const image = clipboard.readImage();
+        return image.isEmpty() ? null : { png: image.toPNG(), pixels: image.toBitmap() };
+      },
+      writeImagePng: (png) => clipboard.writeImage(nativeImage.createFromBuffer(Buffer.from(png.buffer, png.byteOffset, png.byteLength))),
+    },
   },
   {
     argv: process.argv,

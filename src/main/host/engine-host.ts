@@ -23,6 +23,9 @@ import type { EngineMetrics } from './engine-metrics';
 import { PixelBudget } from './pixel-budget';
 import { surfaceRectToRgba } from './rgba';
 import type { ProfileLibrary } from './store/profile-library';
+import type { AgentRequest, ClipboardItemData } from '../../shared/agent-ipc';
+import { clipboardShared } from '../../shared/profiles';
+import { AgentBridge } from './agent-bridge';
 
 /** SPICE's wheel: one press and release of button 4 (up) or 5 (down) per notch. */
 const WHEEL_UP_BUTTON = 4;
@@ -51,6 +54,13 @@ export interface EngineHostOptions {
   readonly shell?: Omit<ShellEvent, 'type'>;
   /** Told when each update is handed to the front end (the bench's latency figure). */
   readonly metrics?: EngineMetrics;
+  /**
+   * Where text or an image the guest copied goes. Default: a 'clipboard' event to the page (the
+   * browser shell's renderer writes the local clipboard); Electron's main process takes it instead.
+   */
+  readonly guestClipboard?: (item: ClipboardItemData) => void;
+  /** Asked for the local clipboard when a session's agent is ready (Electron's main process answers). */
+  readonly localClipboardWanted?: () => void;
 }
 
 interface SurfaceState {
@@ -111,6 +121,8 @@ export class EngineHost {
   /** The last connection asked for, so a refused password can be retried with its options. */
   private lastPlan: ConnectPlan | null = null;
   private disposed = false;
+  /** The guest agent's clipboard and file transfers for the current session. */
+  private agentBridge: AgentBridge | null = null;
   private readonly flushIntervalMs: number;
   private readonly budget: PixelBudget;
   private readonly library: LibraryRequests;
@@ -194,6 +206,27 @@ export class EngineHost {
       case 'saveSettings':
         this.library.handle(request);
         return;
+      case 'clipboardOffer':
+      case 'fileSend':
+      case 'fileChunk':
+      case 'fileCancel':
+        this.agentRequest(request);
+        return;
+    }
+  }
+
+  /** The local clipboard changed (Electron's main process saw it): offered to the guest. */
+  offerLocalClipboard(items: readonly ClipboardItemData[]): void {
+    if (!this.disposed) this.agentBridge?.offerLocal(items);
+  }
+
+  private agentRequest(request: AgentRequest): void {
+    if (this.agentBridge) {
+      this.agentBridge.handle(request);
+      return;
+    }
+    if (request.type === 'fileSend') {
+      this.emit({ type: 'fileTransfer', transferId: request.transferId, name: request.name, state: 'failed', sentBytes: 0, totalBytes: request.size, message: `${request.name} was not sent: ${this.session ? 'this session has no guest agent' : 'no session is open'}` });
     }
   }
 
@@ -261,6 +294,16 @@ export class EngineHost {
     }
     this.session = session;
     this.askedForClientMouse = false;
+    if (session.agent) {
+      this.agentBridge = new AgentBridge({
+        agent: session.agent,
+        send: (event, transfer) => this.send(event, transfer),
+        sharing: () => clipboardShared(this.options.library?.settings),
+        log: this.options.log,
+        ...(this.options.guestClipboard ? { guestClipboard: this.options.guestClipboard } : {}),
+        ...(this.options.localClipboardWanted ? { localClipboardWanted: this.options.localClipboardWanted } : {}),
+      });
+    }
     this.subscribe(session, plan, base);
     session.connect().catch(() => {
       // Reported through the session's 'closed' event, which every failure goes through.
@@ -476,6 +519,8 @@ export class EngineHost {
   private teardown(): void {
     for (const off of this.unsubscribers) off();
     this.unsubscribers = [];
+    this.agentBridge?.dispose();
+    this.agentBridge = null;
     this.session = null;
     this.surfaces.clear();
     this.monitors.clear();

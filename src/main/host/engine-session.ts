@@ -8,6 +8,7 @@ import type { MonitorArea } from '../../shared/ipc';
 import type { MouseModeName, SessionState } from '../../shared/session-types';
 import type { CursorShape } from '../channels/cursor-shape';
 import type { ConnectOptions } from '../profiles/connect-options';
+import type { HostAgent } from './host-agent';
 
 export interface SurfacePixels {
   readonly width: number;
@@ -64,6 +65,8 @@ export interface EngineSession {
   bytesReceived(): number | null;
   /** The latest round trip to the server in ms, or null when not measured. */
   latencyMs(): number | null;
+  /** The guest agent (clipboard, file transfer); absent when the engine has none. */
+  readonly agent?: HostAgent;
 }
 
 /** Everything needed to reach and log in to one server (secrets included: only the session sees them). */

@@ -5,6 +5,7 @@ import type { CursorShape } from '../channels/cursor-shape';
 import type { Logger } from '../session/logger';
 import { Session } from '../session/session';
 import type { EngineSession, EngineSessionEvents, SessionFactory, SessionRequest } from './engine-session';
+import type { HostAgent } from './host-agent';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -62,6 +63,10 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
 
   connect(): Promise<void> {
     return this.session.connect();
+  }
+
+  get agent(): HostAgent {
+    return this.session.agent;
   }
 
   disconnect(): void {

@@ -11,6 +11,9 @@ import type { MonitorLayout } from '../view/layout';
 import { nextZoom, viewScale, type Size, type ViewMode } from '../view/view-scale';
 import { MonitorView } from './MonitorView';
 import { StatusBar } from './StatusBar';
+import { useGuestAgent } from '../agent/use-guest-agent';
+import { Notices } from './Notices';
+import { Transfers } from './Transfers';
 
 interface Props {
   readonly api: SaffronApi;
@@ -19,6 +22,8 @@ interface Props {
   readonly hidden: boolean;
   readonly kiosk: boolean;
   readonly settings: Settings;
+  /** Which shell runs the page: the browser shell's page shares the clipboard itself. */
+  readonly shell?: 'electron' | 'browser';
 }
 
 function toggleFullScreen(): void {
@@ -31,7 +36,7 @@ function toggleFullScreen(): void {
  * DisplayModel and from there straight into the canvases, outside React (they change far more
  * often than React should render); React owns only where the canvases are and how big.
  */
-export function SessionView({ api, status, hidden, kiosk, settings }: Props) {
+export function SessionView({ api, status, hidden, kiosk, settings, shell = 'browser' }: Props) {
   const [layout, setLayout] = useState<readonly MonitorLayout[]>([]);
   const model = useMemo(() => new DisplayModel(setLayout), []);
   const lockKeys = useMemo(() => new LockKeySync((modifiers) => api.setKeyModifiers(modifiers)), [api]);
@@ -45,6 +50,7 @@ export function SessionView({ api, status, hidden, kiosk, settings }: Props) {
   const [area, setArea] = useState<Size>({ width: 0, height: 0 });
   const areaRef = useRef<HTMLDivElement>(null);
   const releaseHotkey = useMemo(() => parseHotkey(settings.releaseHotkey), [settings.releaseHotkey]);
+  const agent = useGuestAgent(api, { connected: status.state === 'connected', pageClipboard: shell === 'browser', settings, displayArea: areaRef, kiosk });
 
   const content: Size = useMemo(
     () => ({ width: layout.reduce((sum, m) => sum + m.width, 0), height: layout.reduce((max, m) => Math.max(max, m.height), 0) }),
@@ -133,7 +139,7 @@ export function SessionView({ api, status, hidden, kiosk, settings }: Props) {
           onDisconnect={() => api.disconnect()}
         />
       )}
-      <div className="display-area" ref={areaRef}>
+      <div className="display-area" ref={areaRef} onDragOver={agent.dragOver} onDrop={agent.drop}>
         <div className="monitors">
           {layout.map((monitor) => (
             <MonitorView
@@ -155,6 +161,12 @@ export function SessionView({ api, status, hidden, kiosk, settings }: Props) {
         {status.state === 'connected' && layout.length === 0 && <p className="display-waiting">Connected; waiting for the guest's display…</p>}
         {status.state === 'connecting' && <p className="display-waiting">{status.detail ?? 'Connecting and logging in…'}</p>}
       </div>
+      {!hidden && (agent.notices.length > 0 || agent.transfers.length > 0) && (
+        <div className="agent-panel">
+          {agent.notices.length > 0 && <Notices notices={agent.notices} onDismiss={agent.dismissNotice} />}
+          <Transfers transfers={agent.transfers} onCancel={agent.cancel} onDismiss={agent.dismissTransfer} />
+        </div>
+      )}
     </div>
   );
 }

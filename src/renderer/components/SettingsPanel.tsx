@@ -1,19 +1,20 @@
 import { useState, type FormEvent } from 'react';
 import { describeHotkey, parseHotkey } from '../../shared/hotkeys';
-import type { Settings } from '../../shared/profiles';
+import { clipboardShared, type Settings } from '../../shared/profiles';
 
 interface Props {
   readonly settings: Settings;
   readonly onSave: (settings: Settings) => void;
 }
 
-/** Settings that outlive a session: the keys that release the keyboard and mouse grab. */
+/** Settings that outlive a session: the keys that release the keyboard and mouse grab, clipboard sharing. */
 export function SettingsPanel({ settings, onSave }: Props) {
   const [hotkey, setHotkey] = useState(settings.releaseHotkey);
+  const [shareClipboard, setShareClipboard] = useState(clipboardShared(settings));
   const parsed = parseHotkey(hotkey);
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
-    if (parsed) onSave({ releaseHotkey: hotkey.trim().toLowerCase() });
+    if (parsed) onSave({ releaseHotkey: hotkey.trim().toLowerCase(), shareClipboard });
   };
   return (
     <details className="settings">
@@ -24,6 +25,10 @@ export function SettingsPanel({ settings, onSave }: Props) {
         <p id="release-hotkey-help" className="form-note">
           {parsed ? `Now: ${describeHotkey(parsed)}.` : 'Not a hotkey: use names joined by +, such as ctrl+alt or shift+f12.'}
         </p>
+        <label className="checkbox">
+          <input type="checkbox" checked={shareClipboard} onChange={(e) => setShareClipboard(e.target.checked)} />
+          Share the clipboard with the guest (text and images, both ways)
+        </label>
         <button type="submit" className="secondary" disabled={!parsed}>
           Save settings
         </button>

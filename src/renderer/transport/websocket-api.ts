@@ -6,7 +6,8 @@ import type { EventFeed } from './event-stream';
 export interface WebSocketLike {
   binaryType: 'blob' | 'arraybuffer';
   readonly readyState: number;
-  send(data: string): void;
+  /** Text for plain requests, bytes for requests that carry buffers (ipc-wire.ts). */
+  send(data: string | Uint8Array<ArrayBuffer>): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
@@ -26,7 +27,7 @@ export function ipcUrlFor(location: { protocol: string; host: string }): string 
  */
 export function createWebSocketApi(socket: WebSocketLike, log: (message: string) => void = () => {}, events?: EventFeed): SaffronApi {
   socket.binaryType = 'arraybuffer';
-  const queued: string[] = [];
+  const queued: (string | Uint8Array<ArrayBuffer>)[] = [];
   const listeners = new Set<(message: unknown) => void>();
   const deliver = (message: unknown): void => {
     for (const listener of [...listeners]) listener(message);
@@ -49,7 +50,7 @@ export function createWebSocketApi(socket: WebSocketLike, log: (message: string)
   });
 
   socket.addEventListener('open', () => {
-    for (const text of queued.splice(0)) socket.send(text);
+    for (const wire of queued.splice(0)) socket.send(wire);
   });
   socket.addEventListener('message', (event) => {
     if (events) return;
@@ -68,8 +69,10 @@ export function createWebSocketApi(socket: WebSocketLike, log: (message: string)
 
   return createSaffronApi({
     post(request: HostRequest) {
-      const wire = encodeWireMessage(request);
-      if (typeof wire !== 'string') throw new TypeError('requests carry no binary data');
+      // Clipboard content and file pieces go as one binary frame with their JSON.
+      const encoded = encodeWireMessage(request);
+      // encodeWireMessage builds its bytes in a fresh (never shared) ArrayBuffer.
+      const wire = typeof encoded === 'string' ? encoded : new Uint8Array(encoded.buffer as ArrayBuffer, encoded.byteOffset, encoded.byteLength);
       if (socket.readyState === OPEN) socket.send(wire);
       else queued.push(wire);
     },

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { MenuItemConstructorOptions, MessagePortMain } from 'electron';
+import type { SystemClipboard } from '../../../src/main/electron/clipboard-sync';
 import type { EngineControl } from '../../../src/main/electron/engine-control';
 import {
   startElectronShell,
@@ -106,15 +107,37 @@ class FakeWindow implements ShellWindow {
   }
 }
 
+/** The system clipboard: text or a PNG (its "pixels" are the PNG bytes reversed, to tell them apart). */
+class FakeClipboard implements SystemClipboard {
+  text = '';
+  png: Uint8Array | null = null;
+  readText(): string {
+    return this.text;
+  }
+  writeText(text: string): void {
+    this.text = text;
+    this.png = null;
+  }
+  readImage(): { png: Uint8Array; pixels: Uint8Array } | null {
+    return this.png ? { png: this.png, pixels: this.png.slice().reverse() } : null;
+  }
+  writeImagePng(png: Uint8Array): void {
+    this.png = png.slice();
+    this.text = '';
+  }
+}
+
 class FakeEngine implements EngineProcessLike {
   readonly controls: { control: EngineControl; ports: unknown[] }[] = [];
   exitListener: ((code: number) => void) | null = null;
+  messageListener: ((message: unknown) => void) | null = null;
   killed = false;
   postMessage(control: EngineControl, transfer: MessagePortMain[]): void {
     this.controls.push({ control, ports: transfer });
   }
-  on(_event: 'exit', listener: (code: number) => void): this {
-    this.exitListener = listener;
+  on(event: 'exit' | 'message', listener: ((code: number) => void) | ((message: unknown) => void)): this {
+    if (event === 'exit') this.exitListener = listener as (code: number) => void;
+    else this.messageListener = listener as (message: unknown) => void;
     return this;
   }
   kill(): boolean {
@@ -135,7 +158,9 @@ function harness(argv: string[] = ['electron', '.']) {
   let schemeHandler: ((url: string) => { status: number }) | null = null;
   const permission: { request?: Parameters<SessionLike['setPermissionRequestHandler']>[0]; check?: Parameters<SessionLike['setPermissionCheckHandler']>[0]; network?: Parameters<SessionLike['webRequest']['onBeforeRequest']>[0] } = {};
   let focused: FakeWindow | null = null;
+  const clipboard = new FakeClipboard();
   const deps: ElectronDeps = {
+    clipboard,
     app,
     defaultSession: () => ({
       setPermissionRequestHandler: (handler) => (permission.request = handler),
@@ -179,6 +204,7 @@ function harness(argv: string[] = ['electron', '.']) {
     requestPort: (window: FakeWindow, frame: { url: string; parent: unknown } | null = { url: 'app://saffron/index.html', parent: null }) =>
       portListener!({ sender: window.webContents, senderFrame: frame }),
     setFocused: (window: FakeWindow | null) => (focused = window),
+    clipboard,
   };
 }
 
@@ -323,4 +349,46 @@ test('an engine that dies is restarted and every window reloads (getting a new p
   assert.equal(h.engines[1].killed, true);
   h.engines[1].exitListener!(0);
   assert.equal(h.engines.length, 2, 'no restart while quitting');
+});
+
+test('the shared clipboard: a focused window offers a changed system clipboard; guest copies are written and not offered back', async () => {
+  const h = harness();
+  await h.app.becomeReady();
+  const window = h.windows[0];
+  const engine = h.engines[0];
+  const offers = (): EngineControl[] => engine.controls.map((c) => c.control).filter((c) => c.kind === 'clipboardOffer');
+  const focus = (): void => (window as unknown as { handlers: Map<string, () => void> }).handlers.get('focus')!();
+
+  h.clipboard.text = 'copied on the desktop';
+  focus();
+  assert.equal(offers().length, 1);
+  const first = offers()[0];
+  assert.ok(first.kind === 'clipboardOffer' && first.windowId === window.webContents.id);
+  assert.equal(first.kind === 'clipboardOffer' && new TextDecoder().decode(first.items[0].data), 'copied on the desktop');
+  focus();
+  assert.equal(offers().length, 1, 'unchanged: not offered again');
+
+  // The guest copies a PNG: the system clipboard gets it, and focusing does not send it back.
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+  engine.messageListener!({ kind: 'guestClipboard', windowId: window.webContents.id, item: { mimeType: 'image/png', data: png.slice().buffer } });
+  assert.deepEqual([...h.clipboard.png!], [...png]);
+  focus();
+  assert.equal(offers().length, 1);
+
+  // A copy on the desktop after that is offered, as an image.
+  h.clipboard.writeImagePng(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 9]));
+  focus();
+  assert.equal(offers().length, 2);
+  const second = offers()[1];
+  assert.ok(second.kind === 'clipboardOffer' && second.items[0].mimeType === 'image/png');
+
+  // A session's agent became ready: it is offered what the clipboard holds, unchanged or not.
+  engine.messageListener!({ kind: 'clipboardWanted', windowId: window.webContents.id });
+  assert.equal(offers().length, 3);
+
+  // Malformed reports and reports for windows that do not exist change nothing.
+  engine.messageListener!({ kind: 'guestClipboard', windowId: window.webContents.id, item: { mimeType: 'text/html', data: new ArrayBuffer(1) } });
+  engine.messageListener!({ kind: 'guestClipboard', windowId: 999, item: { mimeType: 'text/plain', data: new TextEncoder().encode('x').buffer } });
+  assert.equal(h.clipboard.text, '');
+  assert.ok(h.logs.some((line) => line.includes('malformed report')));
 });

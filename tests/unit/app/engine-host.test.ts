@@ -5,7 +5,10 @@ import { EngineHost } from '../../../src/main/host/engine-host';
 import { surfaceRectToRgba } from '../../../src/main/host/rgba';
 import { SessionError } from '../../../src/main/session/session-error';
 import type { DamageEvent, HostEvent } from '../../../src/shared/ipc';
-import { fakeSessionFactory, patternSurface, quietLog } from './fake-session';
+import { AgentMsg, ClipboardSelection, ClipboardType, encodeClipboardData, encodeClipboardGrab } from '../../../src/core/protocol/agent-messages';
+import type { ClipboardItemData } from '../../../src/shared/agent-ipc';
+import { FakeAgentSide, newAgent, VDAGENTD_CAPS } from '../agent/fake-agent';
+import { FakeSession, fakeSessionFactory, patternSurface, quietLog } from './fake-session';
 
 const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -214,4 +217,37 @@ test('stats report frames and pixel bytes per second (network null until the eng
   const first = stats[0];
   assert.ok(first.type === 'stats' && first.framesPerSecond > 0 && first.pixelBytesPerSecond > 0 && first.networkBytesPerSecond === null);
   host.dispose();
+});
+
+test('agent requests reach the session\'s guest agent; without one a dropped file is refused with a reason; Electron takes guest copies', async () => {
+  const { host, events } = makeHost();
+  host.handleMessage({ type: 'fileSend', transferId: 1, name: 'a.txt', size: 3 });
+  assert.deepEqual(events.at(-1), { type: 'fileTransfer', transferId: 1, name: 'a.txt', state: 'failed', sentBytes: 0, totalBytes: 3, message: 'a.txt was not sent: no session is open' });
+  host.handleMessage({ type: 'fileChunk', transferId: 1, offset: 0, data: new ArrayBuffer(3) });
+  host.handleMessage({ type: 'clipboardOffer', items: [{ mimeType: 'text/plain', data: new ArrayBuffer(1) }] });
+  host.dispose();
+
+  const side = new FakeAgentSide(newAgent());
+  side.connect(VDAGENTD_CAPS, 1000);
+  const taken: ClipboardItemData[] = [];
+  const sent: HostEvent[] = [];
+  const withAgent = new EngineHost({
+    createSession: (request) => Object.assign(new FakeSession(request), { agent: side.agent }),
+    send: (event) => sent.push(event),
+    log: quietLog,
+    guestClipboard: (item) => taken.push(item),
+  });
+  withAgent.handleMessage({ type: 'connect', host: '127.0.0.1', port: 5900 });
+  withAgent.offerLocalClipboard([{ mimeType: 'text/plain', data: new TextEncoder().encode('local').buffer }]);
+  assert.equal(side.of(AgentMsg.CLIPBOARD_GRAB).length, 1, 'the local copy is offered to the guest');
+  // Serial 1: the agent counted our grab too (GRAB_SERIAL).
+  side.deliver(AgentMsg.CLIPBOARD_GRAB, encodeClipboardGrab({ selection: true, grabSerial: true }, ClipboardSelection.CLIPBOARD, 1, [ClipboardType.UTF8_TEXT]));
+  side.deliver(AgentMsg.CLIPBOARD, encodeClipboardData({ selection: true, grabSerial: true }, ClipboardSelection.CLIPBOARD, ClipboardType.UTF8_TEXT, new TextEncoder().encode('guest')));
+  await tick();
+  assert.equal(new TextDecoder().decode(taken[0].data), 'guest');
+  assert.equal(sent.filter((e) => e.type === 'clipboard').length, 0, 'not sent to the page');
+  withAgent.handleMessage({ type: 'fileSend', transferId: 4, name: 'b.bin', size: 100 });
+  assert.equal(side.of(AgentMsg.FILE_XFER_START).length, 1);
+  withAgent.dispose();
+  assert.equal(side.of(AgentMsg.FILE_XFER_STATUS).length, 1, 'closing the window cancels the transfer');
 });

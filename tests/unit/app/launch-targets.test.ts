@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validateEngineControl } from '../../../src/main/electron/engine-control';
+import { validateEngineControl, validateEngineReport } from '../../../src/main/electron/engine-control';
 import { EngineRegistry, type EnginePort } from '../../../src/main/electron/engine-registry';
 import { KEY_COMBOS } from '../../../src/main/host/key-combos';
 import { launchTargetFromArgument, launchTargetsFromArgv, type LaunchFiles } from '../../../src/main/host/launch-targets';
@@ -75,6 +75,21 @@ test('engine control messages are validated: launch sources, kiosk, menu command
   assert.deepEqual(validateEngineControl({ kind: 'sendKeys', windowId: 1, combo: 'ctrl-alt-del' }), { kind: 'sendKeys', windowId: 1, combo: 'ctrl-alt-del' });
   assert.equal(validateEngineControl({ kind: 'sendKeys', windowId: 1, combo: 'constructor' }), null);
   assert.equal(validateEngineControl({ kind: 'eval', windowId: 1 }), null);
+  const text = new TextEncoder().encode('copied').buffer;
+  assert.deepEqual(validateEngineControl({ kind: 'clipboardOffer', windowId: 1, items: [{ mimeType: 'text/plain', data: text }] }), {
+    kind: 'clipboardOffer',
+    windowId: 1,
+    items: [{ mimeType: 'text/plain', data: text }],
+  });
+  assert.equal(validateEngineControl({ kind: 'clipboardOffer', windowId: 1, items: [{ mimeType: 'text/plain', data: 'copied' }] }), null);
+  assert.equal(validateEngineControl({ kind: 'clipboardOffer', windowId: 1, items: [] }), null);
+  assert.deepEqual(validateEngineReport({ kind: 'guestClipboard', windowId: 2, item: { mimeType: 'image/png', data: text } }), {
+    kind: 'guestClipboard',
+    windowId: 2,
+    item: { mimeType: 'image/png', data: text },
+  });
+  assert.equal(validateEngineReport({ kind: 'guestClipboard', windowId: 2, item: { mimeType: 'image/png', data: text, extra: 1 } }), null);
+  assert.equal(validateEngineReport({ kind: 'guestClipboard', windowId: 2 }), null);
   assert.equal(validateEngineControl(null), null);
   assert.deepEqual(KEY_COMBOS['ctrl-alt-del'].scancodes, [0x1d, 0x38, 0x153]);
 });

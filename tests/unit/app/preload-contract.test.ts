@@ -49,7 +49,7 @@ function websocketHarness(): Harness {
   const socket = {
     binaryType: 'blob' as 'blob' | 'arraybuffer',
     readyState: 0,
-    send: (data: string) => received.push(decodeWireMessage(data) as HostRequest),
+    send: (data: string | Uint8Array) => received.push(decodeWireMessage(data) as HostRequest),
     close() {},
     addEventListener(type: string, listener: (event: { data: unknown }) => void) {
       listeners.set(type, [...(listeners.get(type) ?? []), listener]);
@@ -196,6 +196,14 @@ const EVERY_CALL: [string, (api: SaffronApi) => void, HostRequest][] = [
   ['duplicateProfile', (api) => api.duplicateProfile('abc'), { type: 'duplicateProfile', id: 'abc' }],
   ['importVv', (api) => api.importVv('a.vv', '[virt-viewer]'), { type: 'importVv', fileName: 'a.vv', text: '[virt-viewer]' }],
   ['saveSettings', (api) => api.saveSettings({ releaseHotkey: 'shift+f12' }), { type: 'saveSettings', settings: { releaseHotkey: 'shift+f12' } }],
+  [
+    'offerClipboard',
+    (api) => api.offerClipboard([{ mimeType: 'image/png', data: new Uint8Array([0x89, 0x50]).buffer }]),
+    { type: 'clipboardOffer', items: [{ mimeType: 'image/png', data: new Uint8Array([0x89, 0x50]).buffer }] },
+  ],
+  ['sendFile', (api) => api.sendFile({ transferId: 3, name: 'notes.txt', size: 70_000 }), { type: 'fileSend', transferId: 3, name: 'notes.txt', size: 70_000 }],
+  ['sendFileChunk', (api) => api.sendFileChunk(3, 65_536, new Uint8Array([1, 2, 3]).buffer), { type: 'fileChunk', transferId: 3, offset: 65_536, data: new Uint8Array([1, 2, 3]).buffer }],
+  ['cancelFile', (api) => api.cancelFile(3), { type: 'fileCancel', transferId: 3 }],
 ];
 
 test('every method of the contract reaches the host as the same request through both adapters', () => {
@@ -222,6 +230,8 @@ test('every event type arrives the same through both adapters, binary payloads i
     { type: 'settings', settings: { releaseHotkey: 'ctrl+alt' } },
     { type: 'shell', shell: 'electron', kiosk: true },
     { type: 'command', command: 'releaseGrab' },
+    { type: 'fileChunkWanted', transferId: 2, offset: 0, length: 65_536 },
+    { type: 'fileTransfer', transferId: 2, name: 'a.bin', state: 'failed', sentBytes: 0, totalBytes: 9, message: 'not enough space in the guest' },
   ];
   const seen = HARNESSES.map(([, make]) => {
     const h = make();
@@ -234,4 +244,18 @@ test('every event type arrives the same through both adapters, binary payloads i
   });
   assert.equal(seen[0].length, events.length);
   assert.deepEqual(seen[1], seen[0]);
+});
+
+test('guest clipboard content arrives as the same bytes through both adapters', () => {
+  for (const [name, make] of HARNESSES) {
+    const h = make();
+    h.open();
+    const got: Extract<HostEvent, { type: 'clipboard' }>[] = [];
+    h.api.on('clipboard', (event) => got.push(event));
+    h.hostSends({ type: 'clipboard', mimeType: 'text/plain', data: new TextEncoder().encode('grüße').buffer });
+    h.hostSends({ type: 'clipboard', mimeType: 'text/html', data: new ArrayBuffer(1) });
+    assert.equal(got.length, 1, name);
+    assert.equal(new TextDecoder().decode(got[0].data), 'grüße', name);
+    assert.equal(h.warnings.length, 1, `${name}: the unknown type is dropped with a warning`);
+  }
 });

@@ -155,7 +155,8 @@ test('over the WebSocket: requests drive a session, events come back (pixels as 
 test('protocol violations close the WebSocket with the matching code', async () => {
   const cookie = await loginCookie();
   const cases: [string, (client: Awaited<ReturnType<typeof openRawClient>>) => void, number][] = [
-    ['binary requests', (c) => c.sendFrame(Opcode.BINARY, Buffer.from([1, 2, 3])), CloseCode.UNSUPPORTED_DATA],
+    ['a binary request shorter than its header', (c) => c.sendFrame(Opcode.BINARY, Buffer.from([1, 2, 3])), CloseCode.INVALID_DATA],
+    ['a binary request over the clipboard limit', (c) => c.sendFrame(Opcode.BINARY, Buffer.alloc(17 * 1024 * 1024 + 1)), CloseCode.TOO_BIG],
     ['invalid UTF-8', (c) => c.sendFrame(Opcode.TEXT, Buffer.from([0xc3, 0x28])), CloseCode.INVALID_DATA],
     ['an unmasked frame', (c) => c.sendRaw(Buffer.from([0x81, 0x01, 0x41])), CloseCode.PROTOCOL_ERROR],
     ['a stray continuation', (c) => c.sendFrame(Opcode.CONTINUATION, 'x'), CloseCode.PROTOCOL_ERROR],

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { MAX_CLIPBOARD_BYTES } from '../../../shared/agent-ipc';
 import { decodeWireMessage, encodeWireMessage, WireFormatError } from '../../../shared/ipc-wire';
 import type { Logger } from '../../session/logger';
 import type { LaunchSource } from '../connect-plan';
@@ -33,8 +34,10 @@ export interface WebServerOptions {
   readonly metrics?: EngineMetrics;
 }
 
-/** Requests from the renderer are small; anything bigger is a bug or an attack. */
+/** Requests from the renderer are small JSON text; anything bigger is a bug or an attack. */
 const MAX_REQUEST_MESSAGE_BYTES = 64 * 1024;
+/** Binary requests carry a clipboard image or a piece of a dropped file (agent-ipc.ts), plus their JSON. */
+const MAX_BINARY_REQUEST_BYTES = MAX_CLIPBOARD_BYTES + MAX_REQUEST_MESSAGE_BYTES;
 
 function factsOf(request: IncomingMessage): RequestFacts {
   const origin = request.headers.origin;
@@ -175,7 +178,7 @@ export class WebServer {
       return;
     }
     writeUpgradeResponse(socket, handshake.key);
-    const ws = new WebSocketConnection(socket, head, { maxMessageBytes: MAX_REQUEST_MESSAGE_BYTES });
+    const ws = new WebSocketConnection(socket, head, { maxMessageBytes: MAX_BINARY_REQUEST_BYTES });
     // A page that opened an event stream gets its events there; otherwise on the WebSocket.
     const pipe = pipeIdOf(request.url ?? '');
     const events = pipe !== null ? this.pipes.route(pipe) : null;
@@ -200,13 +203,14 @@ export class WebServer {
     this.connections.add(entry);
     this.options.log.info(`web: a page connected (${this.connections.size} open)`);
     ws.on('message', (data) => {
-      if (typeof data !== 'string') {
-        ws.close(CloseCode.UNSUPPORTED_DATA, 'requests are JSON text');
+      if (typeof data === 'string' && Buffer.byteLength(data) > MAX_REQUEST_MESSAGE_BYTES) {
+        ws.close(CloseCode.TOO_BIG, 'text requests are small');
         return;
       }
       let message: unknown;
       try {
-        message = decodeWireMessage(data);
+        // Binary frames: requests with buffers (ipc-wire.ts); the validators bound each one.
+        message = decodeWireMessage(typeof data === 'string' ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       } catch (error) {
         if (!(error instanceof WireFormatError)) throw error;
         ws.close(CloseCode.INVALID_DATA, error.message);
