@@ -6,6 +6,7 @@
 import type { Failure, FailureKind } from './errors';
 import { parseHotkey } from './hotkeys';
 import type { CursorImage, HostEvent, HostEventType, HostRequest, HostRequestType, MenuCommand, MonitorArea, DamagePatch } from './ipc';
+import { AUDIO_EVENT_VALIDATORS, AUDIO_REQUEST_VALIDATORS } from './ipc-audio-validators';
 import { isKeyComboName } from './key-combos';
 import { MAX_PEM_LENGTH, MAX_PROFILE_NAME, MAX_PROFILES, MAX_RECENT, type Profile, type ProfileFields, type RecentConnection, type Settings } from './profiles';
 import type { ConnectTarget, MouseModeName, SessionState } from './session-types';
@@ -263,6 +264,7 @@ const REQUEST_VALIDATORS: { readonly [K in HostRequestType]: MessageValidator<Ho
     const settings = validateSettings(f.settings);
     return typeof settings === 'string' ? settings : { type: 'saveSettings', settings };
   },
+  ...AUDIO_REQUEST_VALIDATORS,
 };
 
 function validateTarget(value: unknown): ConnectTarget | string {
@@ -484,6 +486,7 @@ const EVENT_VALIDATORS: { readonly [K in HostEventType]: MessageValidator<HostEv
     return { type: 'shell', shell: f.shell, kiosk: f.kiosk };
   },
   command: (f) => only(f, ['command']) ?? (isOneOf(f.command, MENU_COMMAND_NAMES) ? { type: 'command', command: f.command } : 'command is unknown'),
+  ...AUDIO_EVENT_VALIDATORS,
 };
 
 function validateWith<T>(value: unknown, validators: Readonly<Record<string, MessageValidator<T>>>, what: string): Validated<T> {

@@ -6,7 +6,8 @@ import type { EventFeed } from './event-stream';
 export interface WebSocketLike {
   binaryType: 'blob' | 'arraybuffer';
   readonly readyState: number;
-  send(data: string): void;
+  /** Text for plain requests; binary for requests carrying buffers (microphone samples). */
+  send(data: string | Uint8Array<ArrayBuffer>): void;
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
@@ -26,7 +27,7 @@ export function ipcUrlFor(location: { protocol: string; host: string }): string 
  */
 export function createWebSocketApi(socket: WebSocketLike, log: (message: string) => void = () => {}, events?: EventFeed): SaffronApi {
   socket.binaryType = 'arraybuffer';
-  const queued: string[] = [];
+  const queued: (string | Uint8Array<ArrayBuffer>)[] = [];
   const listeners = new Set<(message: unknown) => void>();
   const deliver = (message: unknown): void => {
     for (const listener of [...listeners]) listener(message);
@@ -68,8 +69,8 @@ export function createWebSocketApi(socket: WebSocketLike, log: (message: string)
 
   return createSaffronApi({
     post(request: HostRequest) {
-      const wire = encodeWireMessage(request);
-      if (typeof wire !== 'string') throw new TypeError('requests carry no binary data');
+      // Requests with buffers (microphone samples) go as one binary frame (ipc-wire.ts).
+      const wire = encodeWireMessage(request) as string | Uint8Array<ArrayBuffer>;
       if (socket.readyState === OPEN) socket.send(wire);
       else queued.push(wire);
     },

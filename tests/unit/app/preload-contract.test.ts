@@ -49,7 +49,7 @@ function websocketHarness(): Harness {
   const socket = {
     binaryType: 'blob' as 'blob' | 'arraybuffer',
     readyState: 0,
-    send: (data: string) => received.push(decodeWireMessage(data) as HostRequest),
+    send: (data: string | Uint8Array) => received.push(decodeWireMessage(data) as HostRequest),
     close() {},
     addEventListener(type: string, listener: (event: { data: unknown }) => void) {
       listeners.set(type, [...(listeners.get(type) ?? []), listener]);
@@ -196,6 +196,8 @@ const EVERY_CALL: [string, (api: SaffronApi) => void, HostRequest][] = [
   ['duplicateProfile', (api) => api.duplicateProfile('abc'), { type: 'duplicateProfile', id: 'abc' }],
   ['importVv', (api) => api.importVv('a.vv', '[virt-viewer]'), { type: 'importVv', fileName: 'a.vv', text: '[virt-viewer]' }],
   ['saveSettings', (api) => api.saveSettings({ releaseHotkey: 'shift+f12' }), { type: 'saveSettings', settings: { releaseHotkey: 'shift+f12' } }],
+  ['audioSupport', (api) => api.audioSupport({ playbackOpus: true, recordOpus: false }), { type: 'audioSupport', playbackOpus: true, recordOpus: false }],
+  ['sendRecordSamples', (api) => api.sendRecordSamples(new Uint8Array([1, 2, 3, 4]).buffer), { type: 'recordSamples', data: new Uint8Array([1, 2, 3, 4]).buffer }],
 ];
 
 test('every method of the contract reaches the host as the same request through both adapters', () => {

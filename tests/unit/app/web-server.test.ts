@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { WebServer } from '../../../src/main/host/web/web-server';
 import { CloseCode } from '../../../src/main/host/web/websocket-frames';
-import { decodeWireMessage } from '../../../src/shared/ipc-wire';
+import { decodeWireMessage, encodeWireMessage } from '../../../src/shared/ipc-wire';
 import { fakeSessionFactory, patternSurface, quietLog } from './fake-session';
 import { openRawClient, Opcode, upgradeHeaders } from './ws-client';
 
@@ -142,6 +142,14 @@ test('over the WebSocket: requests drive a session, events come back (pixels as 
   await client.nextFrame(); // the pong: everything before it was handled
   assert.deepEqual(session.calls, [['keyDown', 0x1e], ['keyUp', 0x1e]]);
 
+  // Requests carrying buffers (microphone samples) come as binary frames.
+  session.fire('recordStart', { mode: 'raw', channels: 2, frequency: 48_000 });
+  assert.equal((decodeWireMessage((await client.nextFrame()).payload.toString()) as { type: string }).type, 'recordStart');
+  client.sendFrame(Opcode.BINARY, Buffer.from(encodeWireMessage({ type: 'recordSamples', data: new Uint8Array([1, 2, 3, 4]).buffer })));
+  client.sendFrame(Opcode.PING, '');
+  await client.nextFrame();
+  assert.deepEqual(session.recordSamples.map((samples) => [...samples]), [[1, 2, 3, 4]]);
+
   client.sendFrame(Opcode.CLOSE, Buffer.from([0x03, 0xe8]));
   const close = await client.nextFrame();
   assert.equal(close.opcode, Opcode.CLOSE);
@@ -155,7 +163,7 @@ test('over the WebSocket: requests drive a session, events come back (pixels as 
 test('protocol violations close the WebSocket with the matching code', async () => {
   const cookie = await loginCookie();
   const cases: [string, (client: Awaited<ReturnType<typeof openRawClient>>) => void, number][] = [
-    ['binary requests', (c) => c.sendFrame(Opcode.BINARY, Buffer.from([1, 2, 3])), CloseCode.UNSUPPORTED_DATA],
+    ['a malformed binary request', (c) => c.sendFrame(Opcode.BINARY, Buffer.from([1, 2, 3])), CloseCode.INVALID_DATA],
     ['invalid UTF-8', (c) => c.sendFrame(Opcode.TEXT, Buffer.from([0xc3, 0x28])), CloseCode.INVALID_DATA],
     ['an unmasked frame', (c) => c.sendRaw(Buffer.from([0x81, 0x01, 0x41])), CloseCode.PROTOCOL_ERROR],
     ['a stray continuation', (c) => c.sendFrame(Opcode.CONTINUATION, 'x'), CloseCode.PROTOCOL_ERROR],

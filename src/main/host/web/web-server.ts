@@ -200,10 +200,7 @@ export class WebServer {
     this.connections.add(entry);
     this.options.log.info(`web: a page connected (${this.connections.size} open)`);
     ws.on('message', (data) => {
-      if (typeof data !== 'string') {
-        ws.close(CloseCode.UNSUPPORTED_DATA, 'requests are JSON text');
-        return;
-      }
+      // Text: JSON; binary: JSON with buffers (microphone samples), ipc-wire.ts. Validated either way.
       let message: unknown;
       try {
         message = decodeWireMessage(data);
