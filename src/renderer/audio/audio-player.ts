@@ -1,0 +1,246 @@
+/**
+ * Plays the guest's sound with WebAudio: each packet (raw PCM converted to float, or Opus
+ * decoded by WebCodecs' AudioDecoder) becomes an AudioBuffer scheduled on the AudioContext's
+ * clock at its multimedia time (mm-clock.ts, playback-scheduler.ts), plus the buffering the
+ * server asked for (PLAYBACK_LATENCY), less the output's own latency. Two gains in a row: the
+ * guest mixer's volume and mute, then the local Sound switch.
+ */
+import type { AudioMode, PlaybackDataEvent, PlaybackStartEvent } from '../../shared/ipc';
+import { MmClock } from './mm-clock';
+import { remix, s16leToPlanes, serverGain } from './pcm';
+import { PlaybackScheduler } from './playback-scheduler';
+
+/** Never schedule closer to the audio thread's position than this (s). */
+const SCHEDULE_MARGIN_S = 0.01;
+/** Output latency beyond this is not compensated (a broken report). */
+const MAX_OUTPUT_LATENCY_S = 0.5;
+
+export interface PlayerState {
+  /** Packets are arriving and being played. */
+  readonly playing: boolean;
+  readonly mode: AudioMode | null;
+  readonly frequency: number | null;
+  readonly channels: number | null;
+  /** The browser holds the sound until the person interacts with the page. */
+  readonly blocked: boolean;
+}
+
+interface Format {
+  readonly mode: AudioMode;
+  readonly channels: number;
+  readonly frequency: number;
+}
+
+export class AudioPlayer {
+  private context: AudioContext | null = null;
+  private serverGainNode: GainNode | null = null;
+  private localGainNode: GainNode | null = null;
+  private format: Format | null = null;
+  private decoder: AudioDecoder | null = null;
+  private readonly clock = new MmClock();
+  private readonly scheduler = new PlaybackScheduler();
+  private latencyS = 0;
+  private volumes: number[] | null = null;
+  private serverMuted = false;
+  private localMuted = false;
+  private warned = new Set<string>();
+
+  constructor(
+    private readonly onChange: () => void,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  get state(): PlayerState {
+    return {
+      playing: this.format !== null,
+      mode: this.format?.mode ?? null,
+      frequency: this.format?.frequency ?? null,
+      channels: this.format?.channels ?? null,
+      blocked: this.context?.state === 'suspended',
+    };
+  }
+
+  /** Packets dropped as late so far. */
+  get dropped(): number {
+    return this.scheduler.dropped;
+  }
+
+  start(event: PlaybackStartEvent): void {
+    this.scheduler.reset();
+    this.closeDecoder();
+    this.format = { mode: event.mode, channels: event.channels, frequency: event.frequency };
+    const context = this.ensureContext(event.frequency);
+    this.clock.reset();
+    this.clock.observe(event.mmTime, context.currentTime * 1000);
+    if (event.mode === 'opus') this.openDecoder(event);
+    this.onChange();
+  }
+
+  data(event: PlaybackDataEvent): void {
+    const format = this.format;
+    const context = this.context;
+    if (!format || !context || event.mode !== format.mode) return;
+    this.clock.observe(event.mmTime, context.currentTime * 1000);
+    if (format.mode === 'raw') {
+      const planes = s16leToPlanes(new Uint8Array(event.data), format.channels);
+      this.schedule(planes, format.frequency, event.time);
+      return;
+    }
+    const decoder = this.decoder;
+    if (!decoder || decoder.state !== 'configured') return;
+    try {
+      // The stamp rides along as the chunk's timestamp (µs), which the decoded AudioData carries.
+      decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: event.time * 1000, data: event.data }));
+    } catch (error) {
+      this.warnOnce('decode', `Opus packet refused by the decoder: ${describe(error)}`);
+    }
+  }
+
+  stop(): void {
+    this.format = null;
+    this.scheduler.reset();
+    this.closeDecoder();
+    this.onChange();
+  }
+
+  setVolume(volumes: readonly number[]): void {
+    this.volumes = [...volumes];
+    this.applyGains();
+  }
+
+  setServerMuted(muted: boolean): void {
+    this.serverMuted = muted;
+    this.applyGains();
+  }
+
+  setLocalMuted(muted: boolean): void {
+    this.localMuted = muted;
+    this.applyGains();
+  }
+
+  setLatency(latencyMs: number): void {
+    this.latencyS = latencyMs / 1000;
+  }
+
+  /** Lets sound out after a click when the browser held it (autoplay policy). */
+  resume(): void {
+    const context = this.context;
+    if (context?.state === 'suspended') void context.resume().then(this.onChange, () => {});
+  }
+
+  /** The session ended: silence now, everything released. */
+  close(): void {
+    this.format = null;
+    this.closeDecoder();
+    this.scheduler.reset();
+    this.clock.reset();
+    this.volumes = null;
+    this.serverMuted = false;
+    this.latencyS = 0;
+    const context = this.context;
+    this.context = null;
+    this.serverGainNode = null;
+    this.localGainNode = null;
+    if (context) void context.close().catch(() => {});
+    this.onChange();
+  }
+
+  private ensureContext(frequency: number): AudioContext {
+    const existing = this.context;
+    if (existing && existing.sampleRate === frequency) return existing;
+    if (existing) void existing.close().catch(() => {});
+    let context: AudioContext;
+    try {
+      // At the server's rate, so buffers play without per-packet resampling (the browser converts the mix once).
+      context = new AudioContext({ sampleRate: frequency, latencyHint: 'interactive' });
+    } catch {
+      context = new AudioContext({ latencyHint: 'interactive' });
+    }
+    const serverGainNode = context.createGain();
+    const localGainNode = context.createGain();
+    serverGainNode.connect(localGainNode);
+    localGainNode.connect(context.destination);
+    context.onstatechange = this.onChange;
+    this.context = context;
+    this.serverGainNode = serverGainNode;
+    this.localGainNode = localGainNode;
+    this.applyGains();
+    return context;
+  }
+
+  private applyGains(): void {
+    if (this.serverGainNode) this.serverGainNode.gain.value = serverGain(this.volumes, this.serverMuted);
+    if (this.localGainNode) this.localGainNode.gain.value = this.localMuted ? 0 : 1;
+  }
+
+  private openDecoder(event: PlaybackStartEvent): void {
+    if (typeof AudioDecoder !== 'function') {
+      this.warnOnce('no-decoder', 'this browser cannot decode Opus: no sound');
+      return;
+    }
+    const decoder = new AudioDecoder({
+      output: (data) => this.decoded(decoder, data),
+      error: (error) => this.warnOnce('decoder', `the Opus decoder failed: ${describe(error)}`),
+    });
+    try {
+      decoder.configure({ codec: 'opus', sampleRate: event.frequency, numberOfChannels: event.channels });
+    } catch (error) {
+      this.warnOnce('configure', `the Opus decoder refused ${event.channels} channels at ${event.frequency} Hz: ${describe(error)}`);
+      return;
+    }
+    this.decoder = decoder;
+  }
+
+  private decoded(decoder: AudioDecoder, data: AudioData): void {
+    try {
+      const time = Math.round(data.timestamp / 1000) >>> 0;
+      const format = this.format;
+      if (decoder !== this.decoder || !format) return;
+      const planes: Float32Array[] = [];
+      for (let channel = 0; channel < data.numberOfChannels; channel++) {
+        const plane = new Float32Array(data.numberOfFrames);
+        data.copyTo(plane, { planeIndex: channel, format: 'f32-planar' });
+        planes.push(plane);
+      }
+      this.schedule(remix(planes, format.channels), data.sampleRate, time);
+    } finally {
+      data.close();
+    }
+  }
+
+  private schedule(planes: Float32Array[], rate: number, time: number): void {
+    const context = this.context;
+    const input = this.serverGainNode;
+    const frames = planes[0]?.length ?? 0;
+    if (!context || !input || frames === 0) return;
+    const localMs = this.clock.localTimeOf(time);
+    if (localMs === null) return;
+    const outputLatency = Math.min(MAX_OUTPUT_LATENCY_S, Math.max(0, context.outputLatency || 0));
+    const due = localMs / 1000 + this.latencyS - outputLatency;
+    const duration = frames / rate;
+    const placement = this.scheduler.place(due, duration, context.currentTime + SCHEDULE_MARGIN_S);
+    if (!placement) return;
+    const buffer = context.createBuffer(planes.length, frames, rate);
+    planes.forEach((plane, channel) => buffer.copyToChannel(plane as Float32Array<ArrayBuffer>, channel));
+    const source = context.createBufferSource();
+    source.buffer = buffer;
+    source.connect(input);
+    source.start(placement.start, placement.offset);
+  }
+
+  private closeDecoder(): void {
+    const decoder = this.decoder;
+    this.decoder = null;
+    if (decoder && decoder.state !== 'closed') decoder.close();
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(message);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
