@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { AUDIO_TAP_SCRIPT, hear, longestSilenceMs, peakFrequency, rms, zeroCrossingFrequency, type HeardSound } from '../support/audio-tap';
+import { AUDIO_TAP_SCRIPT, hear, liveMicrophoneTracks, longestSilenceMs, peakFrequency, rms, zeroCrossingFrequency, type HeardSound } from '../support/audio-tap';
 import { playIntoFifo, sinePcm } from '../support/audio';
+import { RECORD_CLIENT, recordData, startRecordServer, type RecordServer } from '../support/record-server';
 import { requireProgram, startXspice, type XspiceServer } from '../support/servers';
 import { CHROMIUM_ARGS, connectThroughForm, startWebShell, tempDir, waitFor, type WebShell } from '../support/web-shell';
 
@@ -125,5 +126,151 @@ test('playback, Opus: Xspice with playback compression sends Opus, which WebCode
   } finally {
     await page.close();
     await server.stop();
+  }
+});
+
+/** Fills the form and connects to a server that has no display: waits for the session to be up. */
+async function connectWithoutDisplay(page: Page, port: number): Promise<void> {
+  await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+  await page.getByLabel('Port', { exact: true }).fill(String(port));
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.getByText("Connected; waiting for the guest's display…").waitFor({ timeout: 20_000 });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Interleaved stereo s16 samples of all DATA received. */
+function recordedPcm(server: RecordServer): Int16Array {
+  const bytes = Buffer.concat(recordData(server.received));
+  return new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 2));
+}
+
+test('record: the guest asks, the person allows once for the session, the fake microphone reaches the server as raw PCM; Stop revokes it', async () => {
+  const server = await startRecordServer();
+  const { page, problems } = await openPage();
+  try {
+    await connectWithoutDisplay(page, server.port);
+    await server.linked();
+    server.start();
+    const prompt = page.getByRole('alertdialog', { name: 'Microphone request' });
+    await prompt.waitFor({ timeout: 20_000 });
+    assert.match(await prompt.innerText(), /The guest wants to use your microphone/);
+    assert.equal(recordData(server.received).length, 0, 'nothing before the person answers');
+    await prompt.getByRole('button', { name: 'Allow' }).click();
+    const indicator = page.getByRole('status', { name: 'Microphone on' });
+    await indicator.waitFor({ timeout: 20_000 });
+    // Two seconds of stereo s16 at 48 kHz.
+    await waitFor('2 s of microphone samples at the server', () => recordedPcm(server).length >= 2 * 48_000 * 2, 60_000);
+    const mode = server.received.find((m) => m.type === RECORD_CLIENT.MODE);
+    assert.ok(mode, 'MODE before the samples');
+    assert.equal(mode.body.readUInt16LE(4), 1, 'MODE says raw PCM');
+    assert.ok(server.received.findIndex((m) => m.type === RECORD_CLIENT.START_MARK) < server.received.findIndex((m) => m.type === RECORD_CLIENT.DATA));
+    const pcm = recordedPcm(server);
+    let loud = 0;
+    let peak = 0;
+    let unequal = 0;
+    for (let i = 0; i + 1 < pcm.length; i += 2) {
+      peak = Math.max(peak, Math.abs(pcm[i]));
+      if (Math.abs(pcm[i]) > 1000) loud++;
+      if (pcm[i] !== pcm[i + 1]) unequal++;
+    }
+    console.log(`record raw: ${pcm.length / 2} frames, peak ${peak}, ${loud} frames louder than 1000`);
+    assert.ok(peak > 3000 && loud > 100, `the fake microphone's beeps did not arrive (peak ${peak}, ${loud} loud frames)`);
+    assert.equal(unequal, 0, 'the mono microphone is copied to both channels');
+
+    // The guest stops: capture ends, the browser's microphone is released.
+    server.stop();
+    await indicator.waitFor({ state: 'hidden', timeout: 10_000 });
+    await waitFor('the microphone track to stop', async () => (await liveMicrophoneTracks(page)) === 0);
+    // It starts again: no second question in the same session.
+    server.start();
+    await indicator.waitFor({ timeout: 20_000 });
+    assert.equal(await prompt.count(), 0, 'asked only once per session');
+    // Stop microphone: off, and refused for the rest of the session.
+    await page.getByRole('button', { name: 'Stop microphone' }).click();
+    await indicator.waitFor({ state: 'hidden', timeout: 10_000 });
+    await waitFor('the microphone track to stop', async () => (await liveMicrophoneTracks(page)) === 0);
+    await sleep(500);
+    const afterRevoke = recordData(server.received).length;
+    server.stop();
+    server.start();
+    await sleep(3000);
+    assert.equal(recordData(server.received).length, afterRevoke, 'nothing sent after Stop microphone');
+    assert.equal(await prompt.count(), 0);
+    assert.equal(await indicator.count(), 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    await server.close();
+  }
+});
+
+test('record: Deny sends nothing and never opens the microphone', async () => {
+  const server = await startRecordServer();
+  const { page, problems } = await openPage();
+  try {
+    await connectWithoutDisplay(page, server.port);
+    await server.linked();
+    server.start();
+    const prompt = page.getByRole('alertdialog', { name: 'Microphone request' });
+    await prompt.waitFor({ timeout: 20_000 });
+    await prompt.getByRole('button', { name: 'Deny' }).click();
+    await prompt.waitFor({ state: 'hidden' });
+    await sleep(3000);
+    assert.equal(recordData(server.received).length, 0, 'no samples after Deny');
+    assert.equal(server.received.length, 0, 'not even MODE or START_MARK');
+    assert.equal(await page.getByRole('status', { name: 'Microphone on' }).count(), 0);
+    assert.equal(await liveMicrophoneTracks(page), 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    await server.close();
+  }
+});
+
+test('record, Opus: a server that takes Opus gets AudioEncoder packets that decode to the beeps; disconnecting stops the microphone', async () => {
+  const server = await startRecordServer({ opus: true });
+  const { page, problems } = await openPage();
+  try {
+    await connectWithoutDisplay(page, server.port);
+    await server.linked();
+    server.start();
+    await page.getByRole('alertdialog', { name: 'Microphone request' }).getByRole('button', { name: 'Allow' }).click();
+    const indicator = page.getByRole('status', { name: 'Microphone on' });
+    await indicator.waitFor({ timeout: 20_000 });
+    // 20 ms packets: 100 of them are 2 s.
+    await waitFor('100 Opus packets at the server', () => recordData(server.received).length >= 100, 60_000);
+    const mode = server.received.find((m) => m.type === RECORD_CLIENT.MODE);
+    assert.equal(mode?.body.readUInt16LE(4), 3, 'MODE says Opus');
+    const packets = recordData(server.received).map((packet) => [...packet]);
+    assert.ok(packets.every((packet) => packet.length > 0 && packet.length < 1500), 'packet sizes of Opus, not PCM');
+    // Decoded in the page by WebCodecs (the check, not the product): the beeps are there.
+    const peak = await page.evaluate(`(async () => {
+      const packets = ${JSON.stringify(packets)};
+      let peak = 0;
+      const decoder = new AudioDecoder({
+        output: (data) => {
+          const plane = new Float32Array(data.numberOfFrames);
+          data.copyTo(plane, { planeIndex: 0, format: 'f32-planar' });
+          for (const x of plane) peak = Math.max(peak, Math.abs(x));
+          data.close();
+        },
+        error: () => {},
+      });
+      decoder.configure({ codec: 'opus', sampleRate: 48000, numberOfChannels: 2 });
+      packets.forEach((packet, i) => decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: i * 20000, data: new Uint8Array(packet) })));
+      await decoder.flush();
+      return peak;
+    })()`);
+    console.log(`record Opus: ${packets.length} packets, ${packets.reduce((sum, p) => sum + p.length, 0)} bytes, decoded peak ${Number(peak).toFixed(3)}`);
+    assert.ok(Number(peak) > 0.1, `the Opus packets decode to silence (peak ${peak})`);
+
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await indicator.waitFor({ state: 'hidden', timeout: 10_000 });
+    await waitFor('the microphone track to stop', async () => (await liveMicrophoneTracks(page)) === 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    await server.close();
   }
 });
