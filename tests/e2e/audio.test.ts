@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { AUDIO_TAP_SCRIPT, hear, liveMicrophoneTracks, longestSilenceMs, peakFrequency, rms, zeroCrossingFrequency, type HeardSound } from '../support/audio-tap';
-import { playIntoFifo, sinePcm } from '../support/audio';
+import { AUDIO_TAP_SCRIPT, hear, liveMicrophoneTracks, startRecordingOutput, stopRecordingOutput, longestSilenceMs, peakFrequency, rms, zeroCrossingFrequency, type HeardSound } from '../support/audio-tap';
+import { analyseTone, playIntoFifo, sinePcm } from '../support/audio';
+import { startPlaybackServer } from '../support/playback-server';
 import { RECORD_CLIENT, recordData, startRecordServer, type RecordServer } from '../support/record-server';
 import { requireProgram, startXspice, type XspiceServer } from '../support/servers';
 import { CHROMIUM_ARGS, connectThroughForm, startWebShell, tempDir, waitFor, type WebShell } from '../support/web-shell';
@@ -45,7 +46,8 @@ async function openPage(): Promise<{ page: Page; problems: string[] }> {
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(message.text());
-    if (message.type() === 'warning') console.log(`page: ${message.text()}`);
+    // The page's own warnings (sound problems) help when a check fails; the tap's recorder is ours.
+    if (message.type() === 'warning' && !message.text().includes('ScriptProcessorNode')) console.log(`page: ${message.text()}`);
   });
   await page.addInitScript(AUDIO_TAP_SCRIPT);
   await page.goto(web.url);
@@ -102,6 +104,9 @@ test('playback, raw PCM: a 440 Hz tone in Xspice comes out of the page as 440 Hz
     await page.getByRole('button', { name: 'Sound off' }).click();
     await waitFor('the tone again', async () => rms((await hear(page))!.samples.subarray(-4800)) > 0.05, 10_000);
     await playing;
+    // Xspice stops the stream once the FIFO is drained: the indicator goes, the output falls silent.
+    await indicator.waitFor({ state: 'hidden', timeout: 10_000 });
+    await waitFor('silence after the tone', async () => rms((await hear(page))!.samples.subarray(-4800)) < 1e-4, 10_000);
     assert.deepEqual(problems, []);
   } finally {
     await page.close();
@@ -268,6 +273,45 @@ test('record, Opus: a server that takes Opus gets AudioEncoder packets that deco
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await indicator.waitFor({ state: 'hidden', timeout: 10_000 });
     await waitFor('the microphone track to stop', async () => (await liveMicrophoneTracks(page)) === 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    await server.close();
+  }
+});
+
+test('playback, scripted server: a pause inside one stream stays silent and each tone keeps its length; the server\'s volume and mute act on the output', async () => {
+  const server = await startPlaybackServer();
+  const { page, problems } = await openPage();
+  try {
+    await connectWithoutDisplay(page, server.port);
+    await server.linked();
+    server.latency(100);
+    await startRecordingOutput(page);
+    await server.play([{ toneMs: 1000 }, { pauseMs: 300 }, { toneMs: 1000 }]);
+    await page.getByRole('status', { name: 'Sound playing' }).waitFor({ state: 'hidden', timeout: 10_000 });
+    await sleep(1000);
+    const output = await stopRecordingOutput(page);
+    const tone = analyseTone({ formatTag: 1, channels: 1, sampleRate: output.rate, bitsPerSample: 16, samples: output.samples }, 440);
+    const first = tone.largestGapAtMs - tone.startMs;
+    const second = tone.endMs - (tone.largestGapAtMs + tone.largestGapMs);
+    console.log(`scripted stream: ${tone.zeroCrossingHz.toFixed(2)} Hz, tones of ${first} and ${second} ms around a ${tone.largestGapMs} ms silence`);
+    assert.ok(Math.abs(tone.zeroCrossingHz - 440) < 0.5, `${tone.zeroCrossingHz} Hz`);
+    assert.ok(Math.abs(tone.largestGapMs - 300) <= 30, `the 300 ms pause lasts ${tone.largestGapMs} ms`);
+    assert.ok(Math.abs(first - 1000) <= 40 && Math.abs(second - 1000) <= 40, `tones of ${first} and ${second} ms, expected 1000 ms each`);
+
+    // The guest mixer: level 32768 of 65535 is a gain of 1/8 (cubic, as spice-gtk); mute is silence.
+    const level = async (): Promise<number> => rms((await hear(page))!.samples.subarray(-4800));
+    const playing = server.play([{ toneMs: 6000 }]);
+    await waitFor('the tone at full volume', async () => (await level()) > 0.2, 20_000);
+    const full = await level();
+    server.volume([32768, 32768]);
+    await waitFor('the tone at 1/8', async () => Math.abs((await level()) / full - 0.125) < 0.02, 10_000);
+    server.mute(true);
+    await waitFor('silence while muted', async () => (await level()) < 1e-4, 10_000);
+    server.mute(false);
+    await waitFor('the tone at 1/8 again', async () => Math.abs((await level()) / full - 0.125) < 0.02, 10_000);
+    await playing;
     assert.deepEqual(problems, []);
   } finally {
     await page.close();

@@ -20,10 +20,11 @@ interface AudioProbe {
 /**
  * Runs in the page before its own scripts. Whatever connects to an AudioContext's destination is
  * also connected to one AnalyserNode per context (pulled through a silent gain into the
- * destination, so it runs), the last 32768 samples of which the test reads.
+ * destination, so it runs), the last 32768 samples of which the test reads, and to a recorder
+ * that keeps everything while the test asks it to.
  */
 export const AUDIO_TAP_SCRIPT = `(() => {
-  const probe = { analysers: [], decoded: 0, tracks: [] };
+  const probe = { analysers: [], decoded: 0, tracks: [], recording: false, recorded: [] };
   Object.defineProperty(window, '__saffronAudioProbe', { value: probe });
   const connect = AudioNode.prototype.connect;
   const taps = new Map();
@@ -40,10 +41,18 @@ export const AUDIO_TAP_SCRIPT = `(() => {
         silent.gain.value = 0;
         connect.call(analyser, silent);
         connect.call(silent, target);
+        // And a recorder of the first channel, on while probe.recording is set.
+        const recorder = context.createScriptProcessor(4096, 1, 1);
+        recorder.onaudioprocess = (event) => {
+          if (probe.recording) probe.recorded.push(Array.from(event.inputBuffer.getChannelData(0)));
+        };
+        connect.call(recorder, silent);
+        analyser.recorder = recorder;
         taps.set(context, analyser);
         probe.analysers.push(analyser);
       }
       connect.call(this, analyser);
+      connect.call(this, analyser.recorder);
     }
     return result;
   };
@@ -88,6 +97,28 @@ export async function hear(page: Page): Promise<HeardSound | null> {
     return { rate: analyser.context.sampleRate, samples: Array.from(samples), spectrum: Array.from(spectrum), decoded: probe.decoded };
   });
   return raw && { rate: raw.rate, samples: Float32Array.from(raw.samples), spectrum: Float32Array.from(raw.spectrum), decoded: raw.decoded };
+}
+
+/** Starts recording everything the page's newest AudioContext outputs (first channel). */
+export async function startRecordingOutput(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const probe = (globalThis as unknown as { __saffronAudioProbe: { recording: boolean; recorded: number[][] } }).__saffronAudioProbe;
+    probe.recorded.length = 0;
+    probe.recording = true;
+  });
+}
+
+/** Stops recording; returns what was output meanwhile, as 16-bit samples, and the rate. */
+export async function stopRecordingOutput(page: Page): Promise<{ rate: number; samples: Int16Array }> {
+  const raw = await page.evaluate(() => {
+    const probe = (globalThis as unknown as { __saffronAudioProbe: AudioProbe & { recording: boolean; recorded: number[][] } }).__saffronAudioProbe;
+    probe.recording = false;
+    return { rate: probe.analysers.at(-1)?.context.sampleRate ?? 0, blocks: probe.recorded.splice(0) };
+  });
+  const samples = new Int16Array(raw.blocks.reduce((sum, block) => sum + block.length, 0));
+  let at = 0;
+  for (const block of raw.blocks) for (const x of block) samples[at++] = Math.round(Math.max(-1, Math.min(1, x)) * 32767);
+  return { rate: raw.rate, samples };
 }
 
 /** Microphone tracks the page opened that are still live. */
