@@ -99,6 +99,21 @@ export async function hear(page: Page): Promise<HeardSound | null> {
   return raw && { rate: raw.rate, samples: Float32Array.from(raw.samples), spectrum: Float32Array.from(raw.spectrum), decoded: raw.decoded };
 }
 
+/** RMS of the newest AudioContext's last `seconds` of output, computed in the page (cheap to poll). */
+export async function outputLevel(page: Page, seconds = 0.1): Promise<number> {
+  return page.evaluate((span) => {
+    const probe = (globalThis as unknown as { __saffronAudioProbe: AudioProbe }).__saffronAudioProbe;
+    const analyser = probe.analysers.at(-1);
+    if (!analyser) return 0;
+    const samples = new Float32Array(analyser.fftSize);
+    analyser.getFloatTimeDomainData(samples);
+    const count = Math.min(samples.length, Math.round(span * analyser.context.sampleRate));
+    let sum = 0;
+    for (let i = samples.length - count; i < samples.length; i++) sum += samples[i] * samples[i];
+    return Math.sqrt(sum / count);
+  }, seconds);
+}
+
 /** Starts recording everything the page's newest AudioContext outputs (first channel). */
 export async function startRecordingOutput(page: Page): Promise<void> {
   await page.evaluate(() => {

@@ -14,6 +14,8 @@ import { PlaybackScheduler } from './playback-scheduler';
 const SCHEDULE_MARGIN_S = 0.01;
 /** Output latency beyond this is not compensated (a broken report). */
 const MAX_OUTPUT_LATENCY_S = 0.5;
+/** Packets kept while the context is not running yet (2 s of 10 ms packets); older ones go. */
+const MAX_WAITING_PACKETS = 200;
 
 export interface PlayerState {
   /** Packets are arriving and being played. */
@@ -39,6 +41,12 @@ export class AudioPlayer {
   private decoder: AudioDecoder | null = null;
   private readonly clock = new MmClock();
   private readonly scheduler = new PlaybackScheduler();
+  /**
+   * Packets that arrived while the context was not running (it starts a moment after it is
+   * made, or waits for a click): its clock stands still meanwhile, so they wait, with when they
+   * arrived, and are placed once it runs.
+   */
+  private waiting: { readonly event: PlaybackDataEvent; readonly arrivedAt: number }[] = [];
   private latencyS = 0;
   private volumes: number[] | null = null;
   private serverMuted = false;
@@ -68,10 +76,9 @@ export class AudioPlayer {
   start(event: PlaybackStartEvent): void {
     this.scheduler.reset();
     this.closeDecoder();
+    this.waiting = [];
     this.format = { mode: event.mode, channels: event.channels, frequency: event.frequency };
-    const context = this.ensureContext(event.frequency);
-    this.clock.reset();
-    this.clock.observe(event.mmTime, context.currentTime * 1000);
+    this.ensureContext(event.frequency);
     if (event.mode === 'opus') this.openDecoder(event);
     this.onChange();
   }
@@ -80,7 +87,21 @@ export class AudioPlayer {
     const format = this.format;
     const context = this.context;
     if (!format || !context || event.mode !== format.mode) return;
-    this.clock.observe(event.mmTime, context.currentTime * 1000);
+    // A context may say 'running' a moment before its clock moves: its time would mislead the clock estimate.
+    if (context.state !== 'running' || context.currentTime === 0) {
+      this.waiting.push({ event, arrivedAt: performance.now() });
+      if (this.waiting.length > MAX_WAITING_PACKETS) this.waiting.shift();
+      return;
+    }
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const early of waiting) this.play(early.event, format, context, early.arrivedAt);
+    this.play(event, format, context, performance.now());
+  }
+
+  private play(event: PlaybackDataEvent, format: Format, context: AudioContext, arrivedAt: number): void {
+    // The host's clock read mmTime when it sent the packet; carried forward to now by how long it waited here.
+    this.clock.observe(Math.round(event.mmTime + performance.now() - arrivedAt) >>> 0, context.currentTime * 1000);
     if (format.mode === 'raw') {
       const planes = s16leToPlanes(new Uint8Array(event.data), format.channels);
       this.schedule(planes, format.frequency, event.time);
@@ -98,6 +119,7 @@ export class AudioPlayer {
 
   stop(): void {
     this.format = null;
+    this.waiting = [];
     this.scheduler.reset();
     this.closeDecoder();
     this.onChange();
@@ -131,6 +153,7 @@ export class AudioPlayer {
   /** The session ended: silence now, everything released. */
   close(): void {
     this.format = null;
+    this.waiting = [];
     this.closeDecoder();
     this.scheduler.reset();
     this.clock.reset();
@@ -160,7 +183,14 @@ export class AudioPlayer {
     const localGainNode = context.createGain();
     serverGainNode.connect(localGainNode);
     localGainNode.connect(context.destination);
-    context.onstatechange = this.onChange;
+    context.onstatechange = () => {
+      // The clock runs again (after the browser held it): estimate afresh from what arrives next.
+      if (context === this.context && context.state === 'running') {
+        this.clock.reset();
+        this.scheduler.reset();
+      }
+      this.onChange();
+    };
     this.context = context;
     this.serverGainNode = serverGainNode;
     this.localGainNode = localGainNode;
