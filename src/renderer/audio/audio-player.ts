@@ -8,12 +8,10 @@
 import type { AudioMode, PlaybackDataEvent, PlaybackStartEvent } from '../../shared/ipc';
 import { MmClock } from './mm-clock';
 import { remix, s16leToPlanes, serverGain } from './pcm';
-import { PlaybackScheduler } from './playback-scheduler';
+import { dueTime, PlaybackScheduler } from './playback-scheduler';
 
 /** Never schedule closer to the audio thread's position than this (s). */
 const SCHEDULE_MARGIN_S = 0.01;
-/** Output latency beyond this is not compensated (a broken report). */
-const MAX_OUTPUT_LATENCY_S = 0.5;
 /** Packets kept while the context is not running yet (2 s of 10 ms packets); older ones go. */
 const MAX_WAITING_PACKETS = 200;
 
@@ -245,8 +243,7 @@ export class AudioPlayer {
     if (!context || !input || frames === 0) return;
     const localMs = this.clock.localTimeOf(time);
     if (localMs === null) return;
-    const outputLatency = Math.min(MAX_OUTPUT_LATENCY_S, Math.max(0, context.outputLatency || 0));
-    const due = localMs / 1000 + this.latencyS - outputLatency;
+    const due = dueTime(localMs, this.latencyS, context.outputLatency);
     const duration = frames / rate;
     const placement = this.scheduler.place(due, duration, context.currentTime + SCHEDULE_MARGIN_S);
     if (!placement) return;

@@ -16,6 +16,19 @@ export interface Placement {
   readonly offset: number;
 }
 
+/** Output latency beyond this is not compensated (a broken report). */
+const MAX_OUTPUT_LATENCY_S = 0.5;
+
+/**
+ * When a packet should start on the audio clock (s): at its stamp's local time (ms), plus the
+ * buffering the server asked for (PLAYBACK_LATENCY), less the output's own latency, so it is
+ * heard, not merely rendered, on time.
+ */
+export function dueTime(localMs: number, serverLatencyS: number, outputLatencyS: number): number {
+  const output = Number.isFinite(outputLatencyS) ? Math.min(MAX_OUTPUT_LATENCY_S, Math.max(0, outputLatencyS)) : 0;
+  return localMs / 1000 + serverLatencyS - output;
+}
+
 export const DEFAULT_TOLERANCE_S = 0.03;
 export const DEFAULT_MAX_LAG_S = 0.15;
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MmClock } from '../../../src/renderer/audio/mm-clock';
-import { PlaybackScheduler } from '../../../src/renderer/audio/playback-scheduler';
+import { dueTime, PlaybackScheduler } from '../../../src/renderer/audio/playback-scheduler';
 
 test('mm clock: the least delayed sample wins; a stamp maps to local time by that offset', () => {
   const clock = new MmClock();
@@ -66,4 +66,13 @@ test('scheduler: a stream running behind its stamps by more than the limit drops
   // The next stamp is back in line with the cursor: played seamlessly.
   const next = s.place(0.06, 0.01, 0)!;
   assert.ok(Math.abs(next.start - 0.06) < 1e-9);
+});
+
+test("due time: the stamp's local time plus the server's PLAYBACK_LATENCY, less the output's latency (bounded)", () => {
+  assert.equal(dueTime(2000, 0, 0), 2);
+  assert.ok(Math.abs(dueTime(2000, 0.12, 0) - 2.12) < 1e-9, 'the buffering the server asked for');
+  assert.ok(Math.abs(dueTime(2000, 0.12, 0.02) - 2.1) < 1e-9, 'rendered earlier by the output latency, so it is heard on time');
+  assert.ok(Math.abs(dueTime(2000, 0, 7) - 1.5) < 1e-9, 'an absurd output latency is capped at 0.5 s');
+  assert.equal(dueTime(2000, 0, Number.NaN), 2);
+  assert.equal(dueTime(2000, 0, -1), 2);
 });
