@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SaffronApi, ShellEvent, StatusEvent } from '../shared/ipc';
 import { DEFAULT_SETTINGS, type LibraryState, type Profile, type Settings } from '../shared/profiles';
+import { probeAudioSupport } from './audio/audio-support';
 import { ConnectionForm } from './components/ConnectionForm';
 import { ErrorPanel } from './components/ErrorPanel';
 import { Notices } from './components/Notices';
@@ -34,9 +35,16 @@ export function App({ api }: { readonly api: SaffronApi }) {
       api.on('shell', ({ type: _type, ...event }) => setShell(event)),
       api.on('notice', (event) => setNotices((list) => [...list, event.message].slice(-MAX_NOTICES))),
     ];
-    // Children subscribed in their own effects, which run first: now the host may talk.
-    api.ready();
+    // Children subscribed in their own effects, which run first: now the host may talk. What
+    // WebCodecs can do goes first, so a session opened at launch already asks for Opus.
+    let mounted = true;
+    void probeAudioSupport().then((support) => {
+      if (!mounted) return;
+      api.audioSupport(support);
+      api.ready();
+    });
     return () => {
+      mounted = false;
       for (const off of offs) off();
     };
   }, [api]);

@@ -6,6 +6,7 @@
 import type { Failure, FailureKind } from './errors';
 import { parseHotkey } from './hotkeys';
 import type { CursorImage, HostEvent, HostEventType, HostRequest, HostRequestType, MenuCommand, MonitorArea, DamagePatch } from './ipc';
+import { AUDIO_EVENT_VALIDATORS, AUDIO_REQUEST_VALIDATORS } from './ipc-audio-validators';
 import { isKeyComboName } from './key-combos';
 import { AGENT_EVENT_VALIDATORS, AGENT_REQUEST_VALIDATORS } from './agent-ipc';
 import { MAX_PEM_LENGTH, MAX_PROFILE_NAME, MAX_PROFILES, MAX_RECENT, type Profile, type ProfileFields, type RecentConnection, type Settings } from './profiles';
@@ -266,6 +267,7 @@ const REQUEST_VALIDATORS: { readonly [K in HostRequestType]: MessageValidator<Ho
     return typeof settings === 'string' ? settings : { type: 'saveSettings', settings };
   },
   ...AGENT_REQUEST_VALIDATORS,
+  ...AUDIO_REQUEST_VALIDATORS,
 };
 
 function validateTarget(value: unknown): ConnectTarget | string {
@@ -488,6 +490,7 @@ const EVENT_VALIDATORS: { readonly [K in HostEventType]: MessageValidator<HostEv
   },
   command: (f) => only(f, ['command']) ?? (isOneOf(f.command, MENU_COMMAND_NAMES) ? { type: 'command', command: f.command } : 'command is unknown'),
   ...AGENT_EVENT_VALIDATORS,
+  ...AUDIO_EVENT_VALIDATORS,
 };
 
 function validateWith<T>(value: unknown, validators: Readonly<Record<string, MessageValidator<T>>>, what: string): Validated<T> {

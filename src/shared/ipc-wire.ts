@@ -73,8 +73,11 @@ export function decodeWireMessage(data: WireData): unknown {
     const length = view.getUint32(offset, true);
     const start = offset + 4;
     if (length > data.length - start) throw new WireFormatError('binary message: buffer beyond the end');
-    // A copy, so each buffer stands alone (and the frame's memory can go).
-    buffers.push(data.slice(start, start + length).buffer);
+    // A copy into a buffer of its own, so each stands alone (and the frame's memory can go).
+    // Not data.slice(): on a Node Buffer that is a view, and .buffer the whole shared pool.
+    const copy = new Uint8Array(length);
+    copy.set(data.subarray(start, start + length));
+    buffers.push(copy.buffer);
     offset = start + length;
   }
   return parseJson(json, buffers);

@@ -12,6 +12,9 @@ import { validateHostEvent, validateHostRequest } from './ipc-validators';
 import type { AgentEvent, AgentRequest, ClipboardItemData, FileSendParams } from './agent-ipc';
 
 export type { ClipboardEvent, ClipboardItemData, ClipboardMimeType, FileChunkWantedEvent, FileSendParams, FileTransferEvent, FileTransferState } from './agent-ipc';
+import { AUDIO_HOST_EVENT_TYPES, type AudioHostEvent, type AudioHostRequest, type AudioSupport } from './ipc-audio';
+
+export * from './ipc-audio';
 
 export { MAX_SURFACE_SIDE, isValidScancode, validateHostEvent, validateHostRequest, type Validated } from './ipc-validators';
 
@@ -73,7 +76,8 @@ export type HostRequest =
   | { readonly type: 'importVv'; readonly fileName: string; readonly text: string }
   | { readonly type: 'saveSettings'; readonly settings: Settings }
   /** The guest agent (agent-ipc.ts): the local clipboard offered to the guest, files sent in. */
-  | AgentRequest;
+  | AgentRequest
+  | AudioHostRequest;
 
 export type HostRequestType = HostRequest['type'];
 
@@ -231,7 +235,8 @@ export type HostEvent =
   | SettingsEvent
   | ShellEvent
   | CommandEvent
-  | AgentEvent;
+  | AgentEvent
+  | AudioHostEvent;
 
 export type HostEventType = HostEvent['type'];
 export type HostEventOf<T extends HostEventType> = Extract<HostEvent, { type: T }>;
@@ -255,6 +260,7 @@ export const HOST_EVENT_TYPES: readonly HostEventType[] = [
   'clipboard',
   'fileChunkWanted',
   'fileTransfer',
+  ...AUDIO_HOST_EVENT_TYPES,
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -287,6 +293,10 @@ export interface SaffronApi {
   sendFile(params: FileSendParams): void;
   sendFileChunk(transferId: number, offset: number, data: ArrayBuffer): void;
   cancelFile(transferId: number): void;
+  /** What WebCodecs can do here (Opus both ways); sessions started afterwards use it. */
+  audioSupport(support: AudioSupport): void;
+  /** Microphone samples for the guest, in the mode of the last recordStart. */
+  sendRecordSamples(data: ArrayBuffer): void;
   /** Subscribes to one event type; unknown types throw. Returns the unsubscribe function. */
   on<T extends HostEventType>(type: T, listener: (event: HostEventOf<T>) => void): () => void;
 }
@@ -316,6 +326,8 @@ export const SAFFRON_API_METHODS = [
   'sendFile',
   'sendFileChunk',
   'cancelFile',
+  'audioSupport',
+  'sendRecordSamples',
   'on',
 ] as const satisfies readonly (keyof SaffronApi)[];
 
@@ -395,6 +407,8 @@ export function createSaffronApi(transport: ApiTransport): SaffronApi {
     sendFile: (params) => post({ type: 'fileSend', transferId: params.transferId, name: params.name, size: params.size }),
     sendFileChunk: (transferId, offset, data) => post({ type: 'fileChunk', transferId, offset, data }),
     cancelFile: (transferId) => post({ type: 'fileCancel', transferId }),
+    audioSupport: (support) => post({ type: 'audioSupport', playbackOpus: support.playbackOpus, recordOpus: support.recordOpus }),
+    sendRecordSamples: (data) => post({ type: 'recordSamples', data }),
     on(type, listener) {
       if (!(HOST_EVENT_TYPES as readonly string[]).includes(type)) throw new TypeError(`saffron: unknown event "${String(type)}"`);
       if (typeof listener !== 'function') throw new TypeError('saffron: a listener must be a function');

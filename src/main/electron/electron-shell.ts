@@ -72,8 +72,10 @@ export interface AppLike {
 }
 
 export interface SessionLike {
-  setPermissionRequestHandler(handler: (contents: { getURL(): string }, permission: string, callback: (allowed: boolean) => void) => void): void;
-  setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string) => boolean): void;
+  setPermissionRequestHandler(
+    handler: (contents: { getURL(): string }, permission: string, callback: (allowed: boolean) => void, details?: object) => void,
+  ): void;
+  setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string, details?: object) => boolean): void;
   readonly webRequest: { onBeforeRequest(listener: (details: { url: string }, callback: (response: { cancel: boolean }) => void) => void): void };
 }
 
@@ -237,8 +239,8 @@ export function startElectronShell(electron: ElectronDeps, options: ShellOptions
 
   const secureSession = (): void => {
     const session = electron.defaultSession();
-    session.setPermissionRequestHandler((contents, permission, callback) => callback(isPermissionAllowed(permission, contents.getURL())));
-    session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
+    session.setPermissionRequestHandler((contents, permission, callback, details) => callback(isPermissionAllowed(permission, contents.getURL(), mediaTypesOf(details))));
+    session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => isPermissionAllowed(permission, requestingOrigin, mediaTypesOf(details)));
     // Nothing leaves the machine from a page: the renderer has no business with the network.
     session.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !details.url.startsWith(`${APP_SCHEME}:`) && !details.url.startsWith('devtools:') }));
   };
@@ -290,4 +292,12 @@ export function startElectronShell(electron: ElectronDeps, options: ShellOptions
   });
 
   return { windows, openWindow };
+}
+
+/** The media a permission request or check is about (Electron's `mediaTypes` / `mediaType` details), if any. */
+function mediaTypesOf(details: object | undefined): readonly string[] | undefined {
+  if (!details) return undefined;
+  if ('mediaTypes' in details && Array.isArray(details.mediaTypes)) return details.mediaTypes.filter((type): type is string => typeof type === 'string');
+  if ('mediaType' in details && typeof details.mediaType === 'string') return [details.mediaType];
+  return undefined;
 }

@@ -56,8 +56,14 @@ export function isAppUrl(url: string): boolean {
 /** Permissions a session window may get: locking the pointer (server mouse mode) and full screen. */
 const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['pointerLock', 'fullscreen', 'keyboardLock']);
 
-export function isPermissionAllowed(permission: string, requestingUrl: string): boolean {
-  return ALLOWED_PERMISSIONS.has(permission) && isAppUrl(requestingUrl);
+/**
+ * `mediaTypes`: for 'media', what is asked for (Electron's details). The microphone is allowed
+ * (the page asks the person first, once per session, when the guest wants it); a camera never.
+ */
+export function isPermissionAllowed(permission: string, requestingUrl: string, mediaTypes?: readonly string[]): boolean {
+  if (!isAppUrl(requestingUrl)) return false;
+  if (permission === 'media') return mediaTypes !== undefined && mediaTypes.length > 0 && mediaTypes.every((type) => type === 'audio');
+  return ALLOWED_PERMISSIONS.has(permission);
 }
 
 /** The parts of an event Electron lets us cancel. */

@@ -14,6 +14,7 @@ import type { MouseModeName } from '../../shared/session-types';
 import type { CursorShape } from '../channels/cursor-shape';
 import type { Logger } from '../session/logger';
 import { SessionError } from '../session/session-error';
+import { AudioBridge } from './audio-bridge';
 import { planFromForm, planFromLaunch, PlanError, type ConnectPlan, type LaunchSource } from './connect-plan';
 import { DamageCoalescer } from './damage-coalescer';
 import type { DamageArea, EngineSession, EngineSessionEvents, SessionFactory, SurfacePixels } from './engine-session';
@@ -126,6 +127,7 @@ export class EngineHost {
   private readonly flushIntervalMs: number;
   private readonly budget: PixelBudget;
   private readonly library: LibraryRequests;
+  private readonly audio = new AudioBridge((event, transfer) => this.send(event, transfer));
 
   constructor(private readonly options: EngineHostOptions) {
     this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
@@ -197,6 +199,12 @@ export class EngineHost {
         return;
       case 'sendKeyCombo':
         this.sendKeyCombo(request.combo);
+        return;
+      case 'audioSupport':
+        this.audio.setSupport(request);
+        return;
+      case 'recordSamples':
+        this.audio.recordSamples(session, request.data);
         return;
       case 'connectProfile':
       case 'saveProfile':
@@ -287,7 +295,8 @@ export class EngineHost {
     this.emit({ type: 'status', state: 'connecting', ...base });
     let session: EngineSession;
     try {
-      session = this.options.createSession(plan.options);
+      const audio = this.audio.sessionOptions();
+      session = this.options.createSession(audio ? { ...plan.options, audio } : plan.options);
     } catch (error) {
       this.emit({ type: 'status', state: 'disconnected', ...base, failure: failureOf(error), canRetry: true });
       return;
@@ -370,6 +379,7 @@ export class EngineHost {
       this.keyModifiers = modifiers;
       this.emit({ type: 'keyModifiers', modifiers });
     });
+    this.unsubscribers.push(...this.audio.attach(session));
     // The server's NOTIFY messages: said as the server's, so they are not taken for Saffron's own.
     on('notice', (message) => this.emit({ type: 'notice', message: `The server says: ${message}` }));
   }
@@ -399,6 +409,7 @@ export class EngineHost {
       this.damaged(displayId, surfaceId, surface, { left: 0, top: 0, right: surface.width, bottom: surface.height });
     }
     for (const [displayId, monitors] of this.monitors) this.emit({ type: 'monitors', displayId, monitors });
+    this.audio.replay(this.session);
   }
 
   private surfaceCreated(displayId: number, surfaceId: number, surface: SurfacePixels): void {
@@ -522,6 +533,7 @@ export class EngineHost {
     this.agentBridge?.dispose();
     this.agentBridge = null;
     this.session = null;
+    this.audio.reset();
     this.surfaces.clear();
     this.monitors.clear();
     this.mouseMode = null;

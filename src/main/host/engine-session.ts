@@ -9,6 +9,7 @@ import type { MouseModeName, SessionState } from '../../shared/session-types';
 import type { CursorShape } from '../channels/cursor-shape';
 import type { ConnectOptions } from '../profiles/connect-options';
 import type { HostAgent } from './host-agent';
+import type { EngineAudioEvents, SessionAudioOptions } from './audio-events';
 
 export interface SurfacePixels {
   readonly width: number;
@@ -25,7 +26,7 @@ export interface DamageArea {
   readonly bottom: number;
 }
 
-export interface EngineSessionEvents {
+export interface EngineSessionEvents extends EngineAudioEvents {
   [event: string]: unknown;
   state: SessionState;
   /** The session ended: null when we asked for it. Emitted once. */
@@ -67,9 +68,13 @@ export interface EngineSession {
   latencyMs(): number | null;
   /** The guest agent (clipboard, file transfer); absent when the engine has none. */
   readonly agent?: HostAgent;
+  /** Microphone samples for the guest (raw s16le PCM, or one Opus packet), dropped while it does not record. */
+  sendRecordSamples(data: Uint8Array): void;
+  /** The client's estimate of the server's multimedia clock (ms, uint32). */
+  multimediaTime(): number;
 }
 
 /** Everything needed to reach and log in to one server (secrets included: only the session sees them). */
-export type SessionRequest = ConnectOptions;
+export type SessionRequest = ConnectOptions & { readonly audio?: SessionAudioOptions };
 
 export type SessionFactory = (request: SessionRequest) => EngineSession;

@@ -59,6 +59,15 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
       this.emit('detail', `Connection lost (${reason}); reconnecting, attempt ${attempt} of ${maxAttempts}`);
     });
     s.on('reconnected', () => this.emit('detail', null));
+    // Sound passes through unchanged: the Session's events are plain data already.
+    s.on('playbackStart', (format) => this.emit('playbackStart', format));
+    s.on('playbackData', (packet) => this.emit('playbackData', packet));
+    s.on('playbackStop', () => this.emit('playbackStop', null));
+    s.on('playbackVolume', (volume) => this.emit('playbackVolume', volume));
+    s.on('playbackMute', (mute) => this.emit('playbackMute', mute));
+    s.on('playbackLatency', (latency) => this.emit('playbackLatency', latency));
+    s.on('recordStart', (format) => this.emit('recordStart', format));
+    s.on('recordStop', () => this.emit('recordStop', null));
   }
 
   connect(): Promise<void> {
@@ -109,7 +118,16 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
     // SPICE gives the client no ping of its own; the motion-ack round trip is the input latency users feel.
     return this.session.inputs?.lastRoundTripMs ?? null;
   }
+
+  sendRecordSamples(data: Uint8Array): void {
+    this.session.sendRecordSamples(data);
+  }
+
+  multimediaTime(): number {
+    return this.session.multimediaTime();
+  }
 }
+
 
 export function spiceSessionFactory(log: Logger): SessionFactory {
   return (request) => new SpiceSessionAdapter(request, log);

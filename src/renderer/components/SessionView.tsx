@@ -3,6 +3,7 @@ import { describeHotkey, parseHotkey } from '../../shared/hotkeys';
 import type { CursorEvent, MenuCommand, SaffronApi, StatsEvent, StatusEvent } from '../../shared/ipc';
 import type { Settings } from '../../shared/profiles';
 import type { MouseModeName } from '../../shared/session-types';
+import { useSessionAudio } from '../audio/use-session-audio';
 import type { DisplayInput } from '../input/display-input';
 import { LockKeySync } from '../input/lock-keys';
 import { prepareCursor, type PreparedCursor } from '../paint/cursor-image';
@@ -10,6 +11,7 @@ import { DisplayModel } from '../paint/display-model';
 import type { MonitorLayout } from '../view/layout';
 import { nextZoom, viewScale, type Size, type ViewMode } from '../view/view-scale';
 import { MonitorView } from './MonitorView';
+import { MicrophonePrompt, SoundStatus } from './SoundStatus';
 import { StatusBar } from './StatusBar';
 import { useGuestAgent } from '../agent/use-guest-agent';
 import { Notices } from './Notices';
@@ -51,6 +53,7 @@ export function SessionView({ api, status, hidden, kiosk, settings, shell = 'bro
   const areaRef = useRef<HTMLDivElement>(null);
   const releaseHotkey = useMemo(() => parseHotkey(settings.releaseHotkey), [settings.releaseHotkey]);
   const agent = useGuestAgent(api, { connected: status.state === 'connected', pageClipboard: shell === 'browser', settings, displayArea: areaRef, kiosk });
+  const audio = useSessionAudio(api, status.state);
 
   const content: Size = useMemo(
     () => ({ width: layout.reduce((sum, m) => sum + m.width, 0), height: layout.reduce((max, m) => Math.max(max, m.height), 0) }),
@@ -137,8 +140,10 @@ export function SessionView({ api, status, hidden, kiosk, settings, shell = 'bro
           onView={view}
           onSendKeys={(combo) => api.sendKeyCombo(combo)}
           onDisconnect={() => api.disconnect()}
+          sound={<SoundStatus audio={audio} />}
         />
       )}
+      <MicrophonePrompt audio={audio} />
       <div className="display-area" ref={areaRef} onDragOver={agent.dragOver} onDrop={agent.drop}>
         <div className="monitors">
           {layout.map((monitor) => (

@@ -16,6 +16,10 @@ export class FakeSession extends TypedEmitter<EngineSessionEvents> implements En
   connected = false;
   disconnected = false;
   received: number | null = null;
+  /** Microphone samples the host passed on. */
+  readonly recordSamples: Uint8Array[] = [];
+  /** What multimediaTime() answers. */
+  mmTime = 0;
 
   constructor(readonly request: SessionRequest) {
     super();
@@ -68,6 +72,14 @@ export class FakeSession extends TypedEmitter<EngineSessionEvents> implements En
 
   latencyMs(): number | null {
     return null;
+  }
+
+  sendRecordSamples(data: Uint8Array): void {
+    this.recordSamples.push(data);
+  }
+
+  multimediaTime(): number {
+    return this.mmTime;
   }
 }
 

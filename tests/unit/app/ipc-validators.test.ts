@@ -129,6 +129,12 @@ const GOOD_EVENTS: HostEvent[] = [
   { type: 'settings', settings: { releaseHotkey: 'ctrl+alt' } },
   { type: 'shell', shell: 'browser', kiosk: false },
   { type: 'command', command: 'zoomIn' },
+  // Sound: more cases in tests/unit/audio/audio-ipc.test.ts.
+  { type: 'playbackStart', mode: 'opus', channels: 2, frequency: 48_000, time: 7, mmTime: 3 },
+  { type: 'playbackData', mode: 'raw', time: 7, mmTime: 3, data: new ArrayBuffer(4) },
+  { type: 'playbackStop' },
+  { type: 'recordStart', mode: 'raw', channels: 2, frequency: 48_000 },
+  { type: 'recordStop' },
 ];
 
 const BAD_EVENTS: unknown[] = [
@@ -167,7 +173,7 @@ test('every well-formed event passes; malformed ones are refused', () => {
 test('the wire format round-trips every event, pixels included, and sends text when it can', () => {
   for (const event of GOOD_EVENTS) {
     const wire = encodeWireMessage(event);
-    const hasPixels = event.type === 'damage' || (event.type === 'cursorShape' && event.shape !== null);
+    const hasPixels = event.type === 'damage' || (event.type === 'cursorShape' && event.shape !== null) || event.type === 'playbackData';
     assert.equal(typeof wire === 'string', !hasPixels, event.type);
     assert.deepEqual(decodeWireMessage(wire), event);
   }

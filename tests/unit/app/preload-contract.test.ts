@@ -204,6 +204,8 @@ const EVERY_CALL: [string, (api: SaffronApi) => void, HostRequest][] = [
   ['sendFile', (api) => api.sendFile({ transferId: 3, name: 'notes.txt', size: 70_000 }), { type: 'fileSend', transferId: 3, name: 'notes.txt', size: 70_000 }],
   ['sendFileChunk', (api) => api.sendFileChunk(3, 65_536, new Uint8Array([1, 2, 3]).buffer), { type: 'fileChunk', transferId: 3, offset: 65_536, data: new Uint8Array([1, 2, 3]).buffer }],
   ['cancelFile', (api) => api.cancelFile(3), { type: 'fileCancel', transferId: 3 }],
+  ['audioSupport', (api) => api.audioSupport({ playbackOpus: true, recordOpus: false }), { type: 'audioSupport', playbackOpus: true, recordOpus: false }],
+  ['sendRecordSamples', (api) => api.sendRecordSamples(new Uint8Array([1, 2, 3, 4]).buffer), { type: 'recordSamples', data: new Uint8Array([1, 2, 3, 4]).buffer }],
 ];
 
 test('every method of the contract reaches the host as the same request through both adapters', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { WebServer } from '../../../src/main/host/web/web-server';
 import { CloseCode } from '../../../src/main/host/web/websocket-frames';
-import { decodeWireMessage } from '../../../src/shared/ipc-wire';
+import { decodeWireMessage, encodeWireMessage } from '../../../src/shared/ipc-wire';
 import { fakeSessionFactory, patternSurface, quietLog } from './fake-session';
 import { openRawClient, Opcode, upgradeHeaders } from './ws-client';
 
@@ -141,6 +141,14 @@ test('over the WebSocket: requests drive a session, events come back (pixels as 
   client.sendFrame(Opcode.PING, '');
   await client.nextFrame(); // the pong: everything before it was handled
   assert.deepEqual(session.calls, [['keyDown', 0x1e], ['keyUp', 0x1e]]);
+
+  // Requests carrying buffers (microphone samples) come as binary frames.
+  session.fire('recordStart', { mode: 'raw', channels: 2, frequency: 48_000 });
+  assert.equal((decodeWireMessage((await client.nextFrame()).payload.toString()) as { type: string }).type, 'recordStart');
+  client.sendFrame(Opcode.BINARY, Buffer.from(encodeWireMessage({ type: 'recordSamples', data: new Uint8Array([1, 2, 3, 4]).buffer })));
+  client.sendFrame(Opcode.PING, '');
+  await client.nextFrame();
+  assert.deepEqual(session.recordSamples.map((samples) => [...samples]), [[1, 2, 3, 4]]);
 
   client.sendFrame(Opcode.CLOSE, Buffer.from([0x03, 0xe8]));
   const close = await client.nextFrame();

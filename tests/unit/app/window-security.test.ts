@@ -61,13 +61,17 @@ test('navigation, redirects away, webviews and new windows are all blocked', () 
   assert.equal(blocked.length, 5);
 });
 
-test('permissions: only pointer lock, full screen and keyboard lock, only for our pages', () => {
+test('permissions: only pointer lock, full screen, keyboard lock and the microphone, only for our pages', () => {
   assert.equal(isPermissionAllowed('pointerLock', 'app://saffron/index.html'), true);
   assert.equal(isPermissionAllowed('fullscreen', 'app://saffron/'), true);
   for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'hid', 'usb', 'serial']) {
     assert.equal(isPermissionAllowed(permission, 'app://saffron/index.html'), false, permission);
   }
   assert.equal(isPermissionAllowed('pointerLock', 'https://evil.example/'), false);
+  // The microphone (the page asks the person once per session); never a camera.
+  assert.equal(isPermissionAllowed('media', 'app://saffron/index.html', ['audio']), true);
+  for (const types of [[], ['video'], ['audio', 'video']]) assert.equal(isPermissionAllowed('media', 'app://saffron/index.html', types), false, types.join('+'));
+  assert.equal(isPermissionAllowed('media', 'https://evil.example/', ['audio']), false);
   assert.equal(isAppUrl('app://saffron.evil/x'), false);
   assert.equal(isAppUrl('not a url'), false);
 });
