@@ -68,7 +68,14 @@ export type HostRequest =
   | { readonly type: 'duplicateProfile'; readonly id: string }
   /** A .vv file the person picked: its text becomes a profile (its password goes to the keychain). */
   | { readonly type: 'importVv'; readonly fileName: string; readonly text: string }
-  | { readonly type: 'saveSettings'; readonly settings: Settings };
+  | { readonly type: 'saveSettings'; readonly settings: Settings }
+  /**
+   * The window showing guest monitor `monitor` (0 = the first) has this much room, in device
+   * pixels: the guest should use that resolution there (guest-displays.ts keeps the others).
+   */
+  | { readonly type: 'resizeGuestDisplay'; readonly monitor: number; readonly width: number; readonly height: number }
+  /** Switches a guest monitor on or off (the Displays list; closing a display's window). */
+  | { readonly type: 'setGuestDisplayEnabled'; readonly monitor: number; readonly enabled: boolean };
 
 export type HostRequestType = HostRequest['type'];
 
@@ -137,6 +144,8 @@ export interface MonitorsEvent {
   readonly type: 'monitors';
   readonly displayId: number;
   readonly monitors: readonly MonitorArea[];
+  /** How many monitors this display channel can show (MONITORS_CONFIG max_allowed), when known. */
+  readonly maxAllowed?: number;
 }
 
 export interface MouseModeEvent {
@@ -272,6 +281,8 @@ export interface SaffronApi {
   duplicateProfile(id: string): void;
   importVv(fileName: string, text: string): void;
   saveSettings(settings: Settings): void;
+  resizeGuestDisplay(monitor: number, width: number, height: number): void;
+  setGuestDisplayEnabled(monitor: number, enabled: boolean): void;
   /** Subscribes to one event type; unknown types throw. Returns the unsubscribe function. */
   on<T extends HostEventType>(type: T, listener: (event: HostEventOf<T>) => void): () => void;
 }
@@ -297,6 +308,8 @@ export const SAFFRON_API_METHODS = [
   'duplicateProfile',
   'importVv',
   'saveSettings',
+  'resizeGuestDisplay',
+  'setGuestDisplayEnabled',
   'on',
 ] as const satisfies readonly (keyof SaffronApi)[];
 
@@ -372,6 +385,8 @@ export function createSaffronApi(transport: ApiTransport): SaffronApi {
     duplicateProfile: (id) => post({ type: 'duplicateProfile', id }),
     importVv: (fileName, text) => post({ type: 'importVv', fileName, text }),
     saveSettings: (settings) => post({ type: 'saveSettings', settings }),
+    resizeGuestDisplay: (monitor, width, height) => post({ type: 'resizeGuestDisplay', monitor, width, height }),
+    setGuestDisplayEnabled: (monitor, enabled) => post({ type: 'setGuestDisplayEnabled', monitor, enabled }),
     on(type, listener) {
       if (!(HOST_EVENT_TYPES as readonly string[]).includes(type)) throw new TypeError(`saffron: unknown event "${String(type)}"`);
       if (typeof listener !== 'function') throw new TypeError('saffron: a listener must be a function');

@@ -196,6 +196,8 @@ const EVERY_CALL: [string, (api: SaffronApi) => void, HostRequest][] = [
   ['duplicateProfile', (api) => api.duplicateProfile('abc'), { type: 'duplicateProfile', id: 'abc' }],
   ['importVv', (api) => api.importVv('a.vv', '[virt-viewer]'), { type: 'importVv', fileName: 'a.vv', text: '[virt-viewer]' }],
   ['saveSettings', (api) => api.saveSettings({ releaseHotkey: 'shift+f12' }), { type: 'saveSettings', settings: { releaseHotkey: 'shift+f12' } }],
+  ['resizeGuestDisplay', (api) => api.resizeGuestDisplay(1, 1100, 660), { type: 'resizeGuestDisplay', monitor: 1, width: 1100, height: 660 }],
+  ['setGuestDisplayEnabled', (api) => api.setGuestDisplayEnabled(1, false), { type: 'setGuestDisplayEnabled', monitor: 1, enabled: false }],
 ];
 
 test('every method of the contract reaches the host as the same request through both adapters', () => {

@@ -15,6 +15,7 @@ import { WebSocketConnection } from './websocket-connection';
 import { CloseCode } from './websocket-frames';
 import { checkUpgradeRequest, refuseUpgrade, writeUpgradeResponse } from './websocket-handshake';
 import { EVENTS_PATH, EventPipes, pipeIdOf } from './event-stream';
+import { followRequestOf } from './follow-request';
 
 export interface WebServerOptions {
   /** 0 picks any free port. */
@@ -53,6 +54,8 @@ function factsOf(request: IncomingMessage): RequestFacts {
  */
 export class WebServer {
   private readonly connections = new Set<{ socket: WebSocketConnection; host: EngineHost }>();
+  /** Each page's host by its pipe ID, so a display's window can attach to that page's session. */
+  private readonly hostsByPipe = new Map<string, EngineHost>();
   /** Each page's event stream and WebSocket, paired by the pipe ID the page chose. */
   private readonly pipes = new EventPipes();
   /** Opened by the first page that says it is ready, then gone. */
@@ -191,6 +194,8 @@ export class WebServer {
       libraryProblem: library?.problem ?? 'saved connections are not enabled in this server',
       shell: { shell: 'browser', kiosk: this.options.kiosk ?? false },
       onReady: () => {
+        // A display's window joins a session; only a page of its own may start the launch.
+        if (host.followedMonitor !== null) return;
         const launch = this.pendingLaunch;
         this.pendingLaunch = undefined;
         if (launch) host.open(launch);
@@ -199,6 +204,20 @@ export class WebServer {
     const entry = { socket: ws, host };
     this.connections.add(entry);
     this.options.log.info(`web: a page connected (${this.connections.size} open)`);
+    if (pipe !== null) this.hostsByPipe.set(pipe, host);
+    // A window for one more guest display (?follow=PIPE&monitor=N): the same cookie, Host and
+    // Origin checks as any page got it here; it joins the session of the page with that pipe.
+    const follow = followRequestOf(request.url ?? '');
+    if (follow) {
+      const leader = this.hostsByPipe.get(follow.pipe);
+      if (!leader || !host.follow(leader, follow.monitor)) {
+        host.dispose();
+        this.connections.delete(entry);
+        ws.close(CloseCode.POLICY_VIOLATION, 'that session has ended');
+        return;
+      }
+      this.options.log.info(`web: a window for guest display ${follow.monitor + 1} joined a session`);
+    }
     ws.on('message', (data) => {
       if (typeof data !== 'string') {
         ws.close(CloseCode.UNSUPPORTED_DATA, 'requests are JSON text');
@@ -215,6 +234,7 @@ export class WebServer {
       host.handleMessage(message);
     });
     ws.on('close', () => {
+      if (pipe !== null && this.hostsByPipe.get(pipe) === host) this.hostsByPipe.delete(pipe);
       host.dispose();
       events?.end();
       this.connections.delete(entry);
