@@ -9,8 +9,11 @@ import { prepareCursor, type PreparedCursor } from '../paint/cursor-image';
 import { DisplayModel } from '../paint/display-model';
 import type { MonitorLayout } from '../view/layout';
 import { nextZoom, viewScale, type Size, type ViewMode } from '../view/view-scale';
+import type { DisplayWindowOpener } from '../view/display-windows';
+import { DisplaysMenu } from './DisplaysMenu';
 import { MonitorView } from './MonitorView';
 import { StatusBar } from './StatusBar';
+import { useGuestDisplays } from './useGuestDisplays';
 
 interface Props {
   readonly api: SaffronApi;
@@ -19,6 +22,10 @@ interface Props {
   readonly hidden: boolean;
   readonly kiosk: boolean;
   readonly settings: Settings;
+  /** Set in a display's own window: the one guest monitor it shows. */
+  readonly windowMonitor?: number | null;
+  /** How a main window opens a window per guest display (null: it shows them all). */
+  readonly openDisplayWindow?: DisplayWindowOpener | null;
 }
 
 function toggleFullScreen(): void {
@@ -31,8 +38,8 @@ function toggleFullScreen(): void {
  * DisplayModel and from there straight into the canvases, outside React (they change far more
  * often than React should render); React owns only where the canvases are and how big.
  */
-export function SessionView({ api, status, hidden, kiosk, settings }: Props) {
-  const [layout, setLayout] = useState<readonly MonitorLayout[]>([]);
+export function SessionView({ api, status, hidden, kiosk, settings, windowMonitor = null, openDisplayWindow = null }: Props) {
+  const [allMonitors, setLayout] = useState<readonly MonitorLayout[]>([]);
   const model = useMemo(() => new DisplayModel(setLayout), []);
   const lockKeys = useMemo(() => new LockKeySync((modifiers) => api.setKeyModifiers(modifiers)), [api]);
   const inputs = useMemo(() => new Set<DisplayInput>(), []);
@@ -45,6 +52,8 @@ export function SessionView({ api, status, hidden, kiosk, settings }: Props) {
   const [area, setArea] = useState<Size>({ width: 0, height: 0 });
   const areaRef = useRef<HTMLDivElement>(null);
   const releaseHotkey = useMemo(() => parseHotkey(settings.releaseHotkey), [settings.releaseHotkey]);
+  const displays = useGuestDisplays({ api, status, layout: allMonitors, area, viewMode, windowMonitor, openDisplayWindow });
+  const layout = displays.shown;
 
   const content: Size = useMemo(
     () => ({ width: layout.reduce((sum, m) => sum + m.width, 0), height: layout.reduce((max, m) => Math.max(max, m.height), 0) }),
@@ -131,7 +140,14 @@ export function SessionView({ api, status, hidden, kiosk, settings }: Props) {
           onView={view}
           onSendKeys={(combo) => api.sendKeyCombo(combo)}
           onDisconnect={() => api.disconnect()}
-        />
+        >
+          <DisplaysMenu {...displays.menu} />
+        </StatusBar>
+      )}
+      {displays.notice && !kiosk && (
+        <p className="display-notice" role="note">
+          {displays.notice}
+        </p>
       )}
       <div className="display-area" ref={areaRef}>
         <div className="monitors">

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { StatsEvent, StatusEvent } from '../../shared/ipc';
 import { KEY_COMBOS } from '../../shared/key-combos';
 import type { MouseModeName } from '../../shared/session-types';
@@ -16,6 +17,8 @@ interface Props {
   readonly onView: (action: 'zoomIn' | 'zoomOut' | 'zoomActual' | 'scaleToFit' | 'toggleFullScreen') => void;
   readonly onSendKeys: (combo: string) => void;
   readonly onDisconnect: () => void;
+  /** More controls before Send key (the Displays menu). */
+  readonly children?: ReactNode;
 }
 
 const STATE_LABELS: Readonly<Record<StatusEvent['state'], string>> = {
@@ -26,7 +29,7 @@ const STATE_LABELS: Readonly<Record<StatusEvent['state'], string>> = {
 };
 
 /** One line above the display: where we are, how it flows, how to view it, and the way out. */
-export function StatusBar({ status, stats, mouseMode, grabbed, releaseHint, viewMode, zoom, onView, onSendKeys, onDisconnect }: Props) {
+export function StatusBar({ status, stats, mouseMode, grabbed, releaseHint, viewMode, zoom, onView, onSendKeys, onDisconnect, children }: Props) {
   const target = status.target ? describeTarget(status.target) : '';
   const where = status.guestName ? `${status.guestName} (${target})` : target;
   const mouse = mouseMode === 'client' ? 'Mouse: client' : grabbed ? `Mouse: server (grabbed; ${releaseHint} releases)` : 'Mouse: server (click to grab)';
@@ -64,6 +67,7 @@ export function StatusBar({ status, stats, mouseMode, grabbed, releaseHint, view
           Full screen
         </button>
       </span>
+      {children}
       <select
         aria-label="Send key"
         value=""
