@@ -1,3 +1,5 @@
+import { useEffect, useState } from 'react';
+
 interface Props {
   /** How many monitors the guest can have (0 or 1: no list, only the resize switch). */
   readonly count: number;
@@ -17,6 +19,11 @@ interface Props {
  */
 export function DisplaysMenu({ count, enabled, shownHere, resizeGuest, onResizeGuest, onEnable, onOpenWindow }: Props) {
   const monitors = count > 1 ? Array.from({ length: count }, (_, index) => index) : [];
+  // What the person just asked for shows at once; the guest's answer (a new layout) replaces it.
+  const [asked, setAsked] = useState<ReadonlyMap<number, boolean>>(new Map());
+  useEffect(() => setAsked(new Map()), [enabled]);
+  const isOn = (monitor: number): boolean => asked.get(monitor) ?? enabled.has(monitor);
+  const onCount = monitors.filter(isOn).length;
   return (
     <details className="displays-menu">
       <summary>Displays</summary>
@@ -29,10 +36,14 @@ export function DisplaysMenu({ count, enabled, shownHere, resizeGuest, onResizeG
             <label>
               <input
                 type="checkbox"
-                checked={enabled.has(monitor)}
+                checked={isOn(monitor)}
                 // The guest always keeps one display.
-                disabled={enabled.has(monitor) && enabled.size <= 1}
-                onChange={(event) => onEnable(monitor, event.target.checked)}
+                disabled={isOn(monitor) && onCount <= 1}
+                onChange={(event) => {
+                  const on = event.target.checked;
+                  setAsked((map) => new Map(map).set(monitor, on));
+                  onEnable(monitor, on);
+                }}
               />{' '}
               Display {monitor + 1}
             </label>
