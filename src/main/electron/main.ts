@@ -1,6 +1,6 @@
 // The Electron shell's entry: hands the real Electron APIs to electron-shell.ts, which holds the
 // logic (and is unit-tested with fakes). The only module tree that imports electron at run time.
-import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, protocol, session, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, protocol, screen, session, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { IPC_CHANNELS } from '../../shared/ipc';
 import { loadStaticFiles } from '../host/web/static-files';
@@ -33,6 +33,11 @@ startElectronShell(
     onPortRequest: (listener) => ipcMain.on(IPC_CHANNELS.openPort, (event) => listener(event)),
     createMessageChannel: () => new MessageChannelMain(),
     forkEngine: () => utilityProcess.fork(join(__dirname, 'engine-process.js'), [], { serviceName: 'Saffron engine', stdio: 'inherit' }),
+    // The primary screen first, so guest monitor 1 stays where the main window is.
+    screens: () => {
+      const primary = screen.getPrimaryDisplay();
+      return [primary, ...screen.getAllDisplays().filter((display) => display.id !== primary.id)].map((display) => display.workArea);
+    },
   },
   {
     argv: process.argv,
