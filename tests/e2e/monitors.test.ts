@@ -3,12 +3,13 @@
 // guest's resolution (xrandr) to exactly the view's size; with QXL_NUM_HEADS=2 the second display
 // switched on from the Displays menu opens "Remote display 2" in a window of its own, each window
 // equal pixel for pixel to its part of `xwd -root`; switching it off removes it in the guest and
-// closes its window. Needs `npm run build`.
+// closes its window; without an agent nothing is sent and the person is told once. Needs
+// `npm run build`.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { compareImages, cropImage, saveImageDiff, type RgbImage } from '../support/images';
-import { requireProgram, type XspiceServer } from '../support/servers';
+import { requireProgram, startXspice, type XspiceServer } from '../support/servers';
 import { startXspiceWithAgent, type XspiceWithAgent } from '../support/vdagent';
 import { launchBrowser, openApp, startWebShell, tempDir, waitFor, type WebShell } from '../support/web-shell';
 
@@ -212,5 +213,26 @@ test('two guest displays: a window each, equal to their parts of xwd; switching 
   } finally {
     await page?.close();
     await xspice?.stop();
+  }
+});
+
+test('without a guest agent nothing is sent: the guest keeps its resolution, and the person is told once', async () => {
+  const server = await startXspice();
+  let page: Page | null = null;
+  try {
+    ({ page } = await openApp(browser, web.url, { width: 904, height: 700 }));
+    await connect(page, server.port);
+    // The server's own notices may come first; the newest replaces them.
+    const notice = page.getByRole('note').filter({ hasText: 'The guest has no agent (spice-vdagent)' });
+    await notice.waitFor({ state: 'visible', timeout: 30_000 });
+    await notice.getByRole('button', { name: 'Dismiss the notice' }).click();
+    await page.setViewportSize({ width: 1000, height: 640 });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    assert.equal((await guestScreen(server)).size, '1024x768');
+    assert.equal(await page.getByRole('note').count(), 0, 'told once, not at every resize');
+    await expectCanvasMatches(page.getByRole('img', { name: 'Remote display', exact: true }), () => server.xwd(), 'no-agent');
+  } finally {
+    await page?.close();
+    await server.stop();
   }
 });

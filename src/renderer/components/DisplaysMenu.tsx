@@ -1,5 +1,8 @@
 import { useEffect, useState } from 'react';
 
+/** How long a choice shows before the guest has answered it. */
+const ASKED_TIMEOUT_MS = 15_000;
+
 interface Props {
   /** How many monitors the guest can have (0 or 1: no list, only the resize switch). */
   readonly count: number;
@@ -19,9 +22,15 @@ interface Props {
  */
 export function DisplaysMenu({ count, enabled, shownHere, resizeGuest, onResizeGuest, onEnable, onOpenWindow }: Props) {
   const monitors = count > 1 ? Array.from({ length: count }, (_, index) => index) : [];
-  // What the person just asked for shows at once; the guest's answer (a new layout) replaces it.
+  // What the person just asked for shows at once, until the guest agrees (or, after a while, when
+  // it never does — no agent — the guest's own state shows again).
   const [asked, setAsked] = useState<ReadonlyMap<number, boolean>>(new Map());
-  useEffect(() => setAsked(new Map()), [enabled]);
+  useEffect(() => setAsked((map) => new Map([...map].filter(([monitor, on]) => enabled.has(monitor) !== on))), [enabled]);
+  useEffect(() => {
+    if (asked.size === 0) return;
+    const timer = setTimeout(() => setAsked(new Map()), ASKED_TIMEOUT_MS);
+    return () => clearTimeout(timer);
+  }, [asked]);
   const isOn = (monitor: number): boolean => asked.get(monitor) ?? enabled.has(monitor);
   const onCount = monitors.filter(isOn).length;
   return (

@@ -141,14 +141,18 @@ export function SessionView({ api, status, hidden, kiosk, settings, windowMonito
           onSendKeys={(combo) => api.sendKeyCombo(combo)}
           onDisconnect={() => api.disconnect()}
         >
+          {displays.notice && (
+            <span className="status-notice" role="note" title={displays.notice}>
+              <span className="status-notice-text">{displays.notice}</span>
+              <button type="button" className="secondary" onClick={displays.dismissNotice} aria-label="Dismiss the notice">
+                ×
+              </button>
+            </span>
+          )}
           <DisplaysMenu {...displays.menu} />
         </StatusBar>
       )}
-      {displays.notice && !kiosk && (
-        <p className="display-notice" role="note">
-          {displays.notice}
-        </p>
-      )}
+
       <div className="display-area" ref={areaRef}>
         <div className="monitors">
           {layout.map((monitor) => (
@@ -170,6 +174,7 @@ export function SessionView({ api, status, hidden, kiosk, settings, windowMonito
         </div>
         {status.state === 'connected' && layout.length === 0 && <p className="display-waiting">Connected; waiting for the guest's display…</p>}
         {status.state === 'connecting' && <p className="display-waiting">{status.detail ?? 'Connecting and logging in…'}</p>}
+
       </div>
     </div>
   );

@@ -53,7 +53,9 @@ export interface GuestDisplaysView {
     readonly onEnable: (monitor: number, enabled: boolean) => void;
     readonly onOpenWindow: (monitor: number) => void;
   };
+  /** The latest thing the host or the window manager said during this session, until dismissed. */
   readonly notice: string | null;
+  readonly dismissNotice: () => void;
 }
 
 /**
@@ -75,6 +77,8 @@ export function useGuestDisplays({ api, status, layout, area, viewMode, windowMo
       }),
     [api],
   );
+  // What the host says during the session (no agent to follow the window...) shows over the display.
+  useEffect(() => api.on('notice', (event) => setNotice(event.message)), [api]);
   useEffect(() => {
     if (status.state === 'disconnected' || status.state === 'idle') {
       setMaxAllowed(0);
@@ -145,6 +149,7 @@ export function useGuestDisplays({ api, status, layout, area, viewMode, windowMo
   return {
     shown,
     notice,
+    dismissNotice: () => setNotice(null),
     menu: {
       count: windowMonitor === null ? count : 0,
       enabled,
