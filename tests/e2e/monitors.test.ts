@@ -32,7 +32,8 @@ before(async () => {
   requireProgram('xrandr');
   requireProgram('xsetroot');
   requireProgram('xlogo');
-  [web, browser] = await Promise.all([startWebShell({ SAFFRON_CONFIG_DIR: config.path, DBUS_SESSION_BUS_ADDRESS: '' }), launchBrowser()]);
+  // SAFFRON_DEBUG: the engine logs each monitors configuration it sends, which the tests count.
+  [web, browser] = await Promise.all([startWebShell({ SAFFRON_CONFIG_DIR: config.path, DBUS_SESSION_BUS_ADDRESS: '', SAFFRON_DEBUG: '1' }), launchBrowser()]);
 });
 
 after(async () => {
@@ -57,6 +58,11 @@ async function waitForGuest(server: XspiceServer, what: string, check: (screen: 
   } catch (error) {
     throw new Error(`${(error as Error).message}; xrandr last said ${last.size} with ${last.outputs.join('; ')}`, { cause: error });
   }
+}
+
+/** The monitors configurations the engine has sent so far (its debug log). */
+function configsSent(): string[] {
+  return web.stderr().split('\n').filter((line) => line.includes('guest displays: sending the agent a monitors configuration'));
 }
 
 /** The display area's size in CSS pixels (device pixels here: the pages use a scale factor of 1). */
@@ -136,6 +142,18 @@ test('resizing the window changes the guest resolution to exactly the view size'
     await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.equal((await guestScreen(server)).size, settled, 'no resize loop');
     console.log(`window 1100x800: view ${odd}, guest ${settled} (QXL rounds the width down to a multiple of 8), and it stays there`);
+    // A person dragging the window's corner: twelve sizes in quick succession make one configuration.
+    const sentBefore = configsSent().length;
+    for (let step = 1; step <= 12; step++) {
+      await page.setViewportSize({ width: 1280 - 16 * step, height: 757 - 8 * step });
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    const dragged = await viewSize(page);
+    await waitForGuest(server, `the guest at ${dragged} after the drag`, (screen) => screen.size === dragged);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const sentDuringDrag = configsSent().slice(sentBefore);
+    assert.equal(sentDuringDrag.length, 1, `one configuration for the whole drag, not ${sentDuringDrag.length}:\n${sentDuringDrag.join('\n')}`);
+    console.log(`a drag through 12 window sizes: ${sentDuringDrag.length} monitors configuration (${dragged})`);
     server.spawnClient('xlogo', ['-geometry', '300x200+700+400']);
     await server.run('xsetroot', ['-solid', '#2a5a3a']);
     await expectCanvasMatches(display, () => server.xwd(), 'after-resize');

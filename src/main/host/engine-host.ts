@@ -311,7 +311,11 @@ export class EngineHost {
     this.askedForClientMouse = false;
     const displays = new GuestDisplays({
       agentState: () => session.agentState?.() ?? 'absent',
-      setGuestMonitors: (monitors) => session.setGuestMonitors?.(monitors),
+      setGuestMonitors: (monitors) => {
+        const described = monitors.map((m) => (m ? `${m.width}x${m.height}+${m.x}+${m.y}` : 'off')).join(', ');
+        this.options.log.debug(`guest displays: sending the agent a monitors configuration: ${described}`);
+        session.setGuestMonitors?.(monitors);
+      },
       notice: (message) => this.emit({ type: 'notice', message }),
     });
     this.displays = displays;
