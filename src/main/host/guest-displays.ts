@@ -83,9 +83,14 @@ export class GuestDisplays {
     this.send();
   }
 
-  /** The agent's state changed: a wish that waited goes out now. */
+  /**
+   * The agent's state changed: a wish that waited goes out now, and an agent that (re)started
+   * hears the windows' wishes again (a restarted guest agent knows nothing of them).
+   */
   agentChanged(state: GuestAgentState): void {
-    if (state === 'ready' && this.pending) this.send();
+    if (state !== 'ready' || (!this.pending && this.wanted.size === 0)) return;
+    this.lastSent = null;
+    this.send();
   }
 
   /** The monitors list to send: wishes over the guest's current state, side by side. */

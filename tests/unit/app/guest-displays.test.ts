@@ -92,3 +92,18 @@ test('without an agent nothing is sent and the person is told once; a starting a
   assert.deepEqual(starting.sent, [[{ width: 900, height: 600, x: 0, y: 0 }]]);
   assert.deepEqual(starting.notices, []);
 });
+
+test('an agent that restarts hears the windows\' wishes again', () => {
+  const { displays, sent, setState } = planner();
+  displays.surfaceChanged(0, { width: 1024, height: 768 });
+  displays.resize(0, 1100, 660);
+  setState('pending');
+  displays.agentChanged('pending');
+  setState('ready');
+  displays.agentChanged('ready');
+  assert.deepEqual(sent, [[{ width: 1100, height: 660, x: 0, y: 0 }], [{ width: 1100, height: 660, x: 0, y: 0 }]]);
+  // With no wish at all, a new agent is left alone.
+  const quiet = planner();
+  quiet.displays.agentChanged('ready');
+  assert.deepEqual(quiet.sent, []);
+});
