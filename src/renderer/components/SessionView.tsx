@@ -152,7 +152,6 @@ export function SessionView({ api, status, hidden, kiosk, settings, windowMonito
           <DisplaysMenu {...displays.menu} />
         </StatusBar>
       )}
-
       <div className="display-area" ref={areaRef}>
         <div className="monitors">
           {layout.map((monitor) => (
@@ -174,7 +173,6 @@ export function SessionView({ api, status, hidden, kiosk, settings, windowMonito
         </div>
         {status.state === 'connected' && layout.length === 0 && <p className="display-waiting">Connected; waiting for the guest's display…</p>}
         {status.state === 'connecting' && <p className="display-waiting">{status.detail ?? 'Connecting and logging in…'}</p>}
-
       </div>
     </div>
   );
