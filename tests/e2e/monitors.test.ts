@@ -154,6 +154,16 @@ test('resizing the window changes the guest resolution to exactly the view size'
     const sentDuringDrag = configsSent().slice(sentBefore);
     assert.equal(sentDuringDrag.length, 1, `one configuration for the whole drag, not ${sentDuringDrag.length}:\n${sentDuringDrag.join('\n')}`);
     console.log(`a drag through 12 window sizes: ${sentDuringDrag.length} monitors configuration (${dragged})`);
+    // A fixed zoom asks for fewer pixels, so the zoomed picture still fills the view exactly.
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await page.getByLabel('Zoom').filter({ hasText: '110%' }).waitFor({ timeout: 10_000 });
+    const [viewWidth, viewHeight] = dragged.split('x').map(Number);
+    const zoomedWidth = Math.floor(viewWidth / 1.1);
+    const zoomed = `${zoomedWidth - (zoomedWidth % 8)}x${Math.floor(viewHeight / 1.1)}`;
+    await waitForGuest(server, `the guest at ${zoomed} for a 110% zoom of ${dragged}`, (screen) => screen.size === zoomed);
+    console.log(`zoom 110% of a ${dragged} view: guest ${zoomed}`);
+    await page.getByRole('button', { name: 'Fit', exact: true }).click();
+    await waitForGuest(server, `the guest back at ${dragged} when fitting`, (screen) => screen.size === dragged);
     server.spawnClient('xlogo', ['-geometry', '300x200+700+400']);
     await server.run('xsetroot', ['-solid', '#2a5a3a']);
     await expectCanvasMatches(display, () => server.xwd(), 'after-resize');

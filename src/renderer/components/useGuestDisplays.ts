@@ -70,6 +70,14 @@ export function useGuestDisplays({ api, status, layout, area, viewMode, windowMo
   const [notice, setNotice] = useState<string | null>(null);
   const connected = status.state === 'connected';
 
+  // Another window of this app (a display's window, or the main one) switched following on or off.
+  useEffect(() => {
+    const changed = (event: StorageEvent): void => {
+      if (event.key === RESIZE_GUEST_KEY) setResizeGuest(event.newValue !== 'off');
+    };
+    window.addEventListener('storage', changed);
+    return () => window.removeEventListener('storage', changed);
+  }, []);
   useEffect(
     () =>
       api.on('monitors', (event) => {
