@@ -9,6 +9,7 @@ import { RecentConnections } from './components/RecentConnections';
 import { SavedConnections } from './components/SavedConnections';
 import { SessionView } from './components/SessionView';
 import { SettingsPanel } from './components/SettingsPanel';
+import type { DisplayWindowOpener } from './view/display-windows';
 
 const IDLE: StatusEvent = { type: 'status', state: 'idle' };
 const MAX_NOTICES = 5;
@@ -18,8 +19,16 @@ function enterFullScreen(): void {
   if (!document.fullscreenElement) void document.documentElement.requestFullscreen().catch(() => {});
 }
 
+interface AppProps {
+  readonly api: SaffronApi;
+  /** Set in a window that shows one more guest monitor of a session (window per display). */
+  readonly displayWindow?: number | null;
+  /** How a main window opens a window per guest display (null: it does not). */
+  readonly openDisplayWindow?: DisplayWindowOpener | null;
+}
+
 /** The connection manager until a session starts, then the session in the same window. */
-export function App({ api }: { readonly api: SaffronApi }) {
+export function App({ api, displayWindow = null, openDisplayWindow = null }: AppProps) {
   const [status, setStatus] = useState<StatusEvent>(IDLE);
   const [library, setLibrary] = useState<LibraryState | null>(null);
   const [settings, setSettings] = useState<Settings>(DEFAULT_SETTINGS);
@@ -54,7 +63,17 @@ export function App({ api }: { readonly api: SaffronApi }) {
     if (editing && library && !library.profiles.some((p) => p.id === editing.id)) setEditing(null);
   }, [library, editing]);
 
+  // A display's window lives as long as its session: it closes when the session ends.
+  useEffect(() => {
+    if (displayWindow !== null && status.state === 'disconnected') window.close();
+  }, [displayWindow, status.state]);
+
   const inSession = status.state === 'connecting' || status.state === 'connected';
+  if (displayWindow !== null) {
+    return (
+      <SessionView api={api} status={status} hidden={false} kiosk={shell.kiosk} settings={settings} shell={shell.shell} windowMonitor={displayWindow} openDisplayWindow={null} />
+    );
+  }
   const openProfile = (profile: Profile): void => {
     if (profile.fullscreen) enterFullScreen();
     api.connectProfile(profile.id);
@@ -103,7 +122,7 @@ export function App({ api }: { readonly api: SaffronApi }) {
           )}
         </main>
       )}
-      <SessionView api={api} status={status} hidden={!inSession} kiosk={shell.kiosk} settings={settings} shell={shell.shell} />
+      <SessionView api={api} status={status} hidden={!inSession} kiosk={shell.kiosk} settings={settings} shell={shell.shell} windowMonitor={null} openDisplayWindow={openDisplayWindow} />
     </>
   );
 }

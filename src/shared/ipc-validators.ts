@@ -268,6 +268,20 @@ const REQUEST_VALIDATORS: { readonly [K in HostRequestType]: MessageValidator<Ho
   },
   ...AGENT_REQUEST_VALIDATORS,
   ...AUDIO_REQUEST_VALIDATORS,
+  resizeGuestDisplay: (f) => {
+    const extra = only(f, ['monitor', 'width', 'height']);
+    if (extra) return extra;
+    if (!isInteger(f.monitor, 0, MAX_MONITORS - 1)) return `monitor must be 0-${MAX_MONITORS - 1}`;
+    if (!isInteger(f.width, 1, MAX_SURFACE_SIDE) || !isInteger(f.height, 1, MAX_SURFACE_SIDE)) return `width and height must be whole pixels, 1-${MAX_SURFACE_SIDE}`;
+    return { type: 'resizeGuestDisplay', monitor: f.monitor, width: f.width, height: f.height };
+  },
+  setGuestDisplayEnabled: (f) => {
+    const extra = only(f, ['monitor', 'enabled']);
+    if (extra) return extra;
+    if (!isInteger(f.monitor, 0, MAX_MONITORS - 1)) return `monitor must be 0-${MAX_MONITORS - 1}`;
+    if (typeof f.enabled !== 'boolean') return 'enabled must be a boolean';
+    return { type: 'setGuestDisplayEnabled', monitor: f.monitor, enabled: f.enabled };
+  },
 };
 
 function validateTarget(value: unknown): ConnectTarget | string {
@@ -417,11 +431,13 @@ const EVENT_VALIDATORS: { readonly [K in HostEventType]: MessageValidator<HostEv
     return { type: 'damage', displayId: f.displayId, surfaceId: f.surfaceId, patches };
   },
   monitors: (f) => {
-    const extra = only(f, ['displayId', 'monitors']);
+    const extra = only(f, ['displayId', 'monitors', 'maxAllowed']);
     if (extra) return extra;
     if (!isInteger(f.displayId, 0, 255)) return 'displayId out of range';
+    if (f.maxAllowed !== undefined && !isInteger(f.maxAllowed, 0, 0xffff)) return 'maxAllowed out of range';
     const monitors = listOf(f.monitors, MAX_MONITORS, validateMonitor, 'monitors');
-    return typeof monitors === 'string' ? monitors : { type: 'monitors', displayId: f.displayId, monitors };
+    if (typeof monitors === 'string') return monitors;
+    return { type: 'monitors', displayId: f.displayId, monitors, ...(typeof f.maxAllowed === 'number' ? { maxAllowed: f.maxAllowed } : {}) };
   },
   mouseMode: (f) => only(f, ['mode']) ?? (isOneOf(f.mode, MOUSE_MODES) ? { type: 'mouseMode', mode: f.mode } : 'mode must be "server" or "client"'),
   cursor: (f) => {

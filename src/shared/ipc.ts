@@ -77,7 +77,14 @@ export type HostRequest =
   | { readonly type: 'saveSettings'; readonly settings: Settings }
   /** The guest agent (agent-ipc.ts): the local clipboard offered to the guest, files sent in. */
   | AgentRequest
-  | AudioHostRequest;
+  | AudioHostRequest
+  /**
+   * The window showing guest monitor `monitor` (0 = the first) has this much room, in device
+   * pixels: the guest should use that resolution there (guest-displays.ts keeps the others).
+   */
+  | { readonly type: 'resizeGuestDisplay'; readonly monitor: number; readonly width: number; readonly height: number }
+  /** Switches a guest monitor on or off (the Displays list; closing a display's window). */
+  | { readonly type: 'setGuestDisplayEnabled'; readonly monitor: number; readonly enabled: boolean };
 
 export type HostRequestType = HostRequest['type'];
 
@@ -146,6 +153,8 @@ export interface MonitorsEvent {
   readonly type: 'monitors';
   readonly displayId: number;
   readonly monitors: readonly MonitorArea[];
+  /** How many monitors this display channel can show (MONITORS_CONFIG max_allowed), when known. */
+  readonly maxAllowed?: number;
 }
 
 export interface MouseModeEvent {
@@ -297,6 +306,8 @@ export interface SaffronApi {
   audioSupport(support: AudioSupport): void;
   /** Microphone samples for the guest, in the mode of the last recordStart. */
   sendRecordSamples(data: ArrayBuffer): void;
+  resizeGuestDisplay(monitor: number, width: number, height: number): void;
+  setGuestDisplayEnabled(monitor: number, enabled: boolean): void;
   /** Subscribes to one event type; unknown types throw. Returns the unsubscribe function. */
   on<T extends HostEventType>(type: T, listener: (event: HostEventOf<T>) => void): () => void;
 }
@@ -328,6 +339,8 @@ export const SAFFRON_API_METHODS = [
   'cancelFile',
   'audioSupport',
   'sendRecordSamples',
+  'resizeGuestDisplay',
+  'setGuestDisplayEnabled',
   'on',
 ] as const satisfies readonly (keyof SaffronApi)[];
 
@@ -409,6 +422,8 @@ export function createSaffronApi(transport: ApiTransport): SaffronApi {
     cancelFile: (transferId) => post({ type: 'fileCancel', transferId }),
     audioSupport: (support) => post({ type: 'audioSupport', playbackOpus: support.playbackOpus, recordOpus: support.recordOpus }),
     sendRecordSamples: (data) => post({ type: 'recordSamples', data }),
+    resizeGuestDisplay: (monitor, width, height) => post({ type: 'resizeGuestDisplay', monitor, width, height }),
+    setGuestDisplayEnabled: (monitor, enabled) => post({ type: 'setGuestDisplayEnabled', monitor, enabled }),
     on(type, listener) {
       if (!(HOST_EVENT_TYPES as readonly string[]).includes(type)) throw new TypeError(`saffron: unknown event "${String(type)}"`);
       if (typeof listener !== 'function') throw new TypeError('saffron: a listener must be a function');

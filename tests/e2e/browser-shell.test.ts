@@ -1,7 +1,8 @@
 // The browser shell end to end: `saffron web` from the build, its access guard, and a real
 // Chromium that logs in, connects to a real Xspice through the form and shows the guest's screen
 // pixel for pixel — one monitor at 1:1 with nothing over it, or two monitors named "Remote
-// display 1" and "2" — with the guest's pointer image as the local pointer. Needs `npm run build`.
+// display 1" and "2", each in a window of its own — with the guest's pointer image as the local
+// pointer. Needs `npm run build`.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
@@ -172,10 +173,14 @@ test('two guest monitors show as "Remote display 1" and "Remote display 2", each
     await twoHeads.run('xrandr', ['--output', 'qxl-1', '--mode', 'm1', '--right-of', 'qxl-0']);
     await twoHeads.run('xsetroot', ['-solid', '#204060']);
     twoHeads.spawnClient('xlogo', ['-geometry', '300x200+900+200']); // straddles both monitors
+    // The second monitor opens in a window of its own (a pop-up joined to the same session).
+    const popup = await page.context().waitForEvent('page', { timeout: 30_000 });
     const first = page.getByRole('img', { name: 'Remote display 1', exact: true });
-    const second = page.getByRole('img', { name: 'Remote display 2', exact: true });
+    const second = popup.getByRole('img', { name: 'Remote display 2', exact: true });
     await second.waitFor({ state: 'visible', timeout: 20_000 });
+    await first.waitFor({ state: 'visible', timeout: 20_000 });
     assert.equal(await page.getByRole('img', { name: 'Remote display', exact: true }).count(), 0);
+    assert.equal(await page.getByRole('img', { name: 'Remote display 2', exact: true }).count(), 0);
     await expectCanvasMatches(first, async () => cropImage(await twoHeads.xwd(), 0, 0, 1024, 768), 'monitor 1');
     await expectCanvasMatches(second, async () => cropImage(await twoHeads.xwd(), 1024, 0, 1024, 768), 'monitor 2');
   } finally {

@@ -47,7 +47,8 @@ export interface DisplayChannelEvents {
   damage(surface: Surface, rect: Rect): void;
   /** The server marked the display as ready to be shown (the first complete frame). */
   mark(): void;
-  monitors(heads: Head[]): void;
+  /** `maxAllowed`: how many monitors the channel can show (MONITORS_CONFIG max_allowed). */
+  monitors(heads: Head[], maxAllowed: number): void;
   /** Any display message arrived (screenshot settling watches this). */
   activity(): void;
 }
@@ -236,9 +237,11 @@ export class DisplayChannel extends Channel {
         this.resources.palettes.clear();
         this.resources.glz.clear();
         return;
-      case DisplayMsg.MONITORS_CONFIG:
-        this.events.monitors(parseMonitorsConfig(body).heads);
+      case DisplayMsg.MONITORS_CONFIG: {
+        const config = parseMonitorsConfig(body);
+        this.events.monitors(config.heads, config.maxAllowed);
         return;
+      }
       case DisplayMsg.STREAM_CREATE:
         this.videoStreams.create(body, (surfaceId) => this.surfaces.has(surfaceId));
         return;

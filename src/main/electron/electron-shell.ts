@@ -7,6 +7,7 @@ import { launchTargetFromArgument, launchTargetsFromArgv, type LaunchTarget } fr
 import type { LaunchSource } from '../host/connect-plan';
 import type { StaticFile } from '../host/web/static-files';
 import { appMenuTemplate } from './app-menu';
+import { displayWindowMonitor, placeDisplayWindow, requestedSize, type ScreenArea, type WindowBounds } from './display-window-policy';
 import { ClipboardSync, type SystemClipboard } from './clipboard-sync';
 import { validateEngineReport, type EngineControl } from './engine-control';
 import { answerAppRequest, type ProtocolAnswer } from './renderer-protocol';
@@ -34,8 +35,27 @@ export interface ShellWindowOptions {
   readonly webPreferences: SecureWebPreferences;
 }
 
+/** A guest display's own window, as window.open asked for it: placed, titled, as secure as the first. */
+export interface DisplayWindowOptions extends WindowBounds {
+  readonly useContentSize: true;
+  readonly title: string;
+  readonly backgroundColor: string;
+  readonly fullscreen: boolean;
+  readonly autoHideMenuBar: boolean;
+  readonly webPreferences: SecureWebPreferences;
+}
+
+export type WindowOpenDecision = { action: 'deny' } | { action: 'allow'; overrideBrowserWindowOptions: DisplayWindowOptions };
+
 export interface ShellWindow {
-  readonly webContents: { readonly id: number; reload(): void; postMessage(channel: string, message: unknown, transfer: MessagePortMain[]): void };
+  readonly webContents: {
+    readonly id: number;
+    reload(): void;
+    postMessage(channel: string, message: unknown, transfer: MessagePortMain[]): void;
+    /** Replaces the hardening's deny-all for a session window: only a guest display's window may open. */
+    setWindowOpenHandler(handler: (details: { url: string; features: string }) => WindowOpenDecision): void;
+    on(event: 'did-create-window', listener: (window: ShellWindow, details: { url: string }) => void): unknown;
+  };
   once(event: 'ready-to-show', listener: () => void): unknown;
   on(event: 'closed' | 'focus', listener: () => void): unknown;
   show(): void;
@@ -95,6 +115,8 @@ export interface ElectronDeps {
   forkEngine(): EngineProcessLike;
   /** The system clipboard (Electron's clipboard and nativeImage). */
   readonly clipboard: SystemClipboard;
+  /** The local screens' work areas (screen.getAllDisplays()), the primary first. */
+  screens(): readonly ScreenArea[];
 }
 
 export interface ShellOptions {
@@ -109,6 +131,8 @@ interface SessionWindow {
   readonly window: ShellWindow;
   launch: LaunchSource | undefined;
   readonly kiosk: boolean;
+  /** A guest display's window: the window whose session it shows, and which monitor. */
+  readonly follow?: { readonly windowId: number; readonly monitor: number };
 }
 
 /** The running shell, for tests to look at. */
@@ -180,8 +204,46 @@ export function startElectronShell(electron: ElectronDeps, options: ShellOptions
       windows.delete(id);
       tellEngine({ kind: 'detach', windowId: id });
     });
+    allowDisplayWindows(window, id);
     void window.loadURL(APP_ENTRY_URL);
     return window;
+  };
+
+  /**
+   * A session window may open one window per guest display (window.open of our own page with
+   * ?monitor=N, nothing else): monitor N goes on local screen N when there are enough screens,
+   * with the same secure preferences; its renderer gets a port that joins this window's session.
+   */
+  const allowDisplayWindows = (window: ShellWindow, openerId: number): void => {
+    window.webContents.setWindowOpenHandler(({ url, features }) => {
+      const monitor = displayWindowMonitor(url);
+      if (monitor === null) {
+        options.log(`blocked a new window for ${url}`);
+        return { action: 'deny' };
+      }
+      return {
+        action: 'allow',
+        overrideBrowserWindowOptions: {
+          ...placeDisplayWindow(monitor, requestedSize(features), electron.screens()),
+          useContentSize: true,
+          title: `Remote display ${monitor + 1} — Saffron`,
+          backgroundColor: '#000000',
+          fullscreen: kiosk,
+          autoHideMenuBar: kiosk,
+          webPreferences: secureWebPreferences(options.preload),
+        },
+      };
+    });
+    window.webContents.on('did-create-window', (child, { url }) => {
+      const monitor = displayWindowMonitor(url);
+      if (monitor === null) return;
+      const childId = child.webContents.id;
+      windows.set(childId, { window: child, launch: undefined, kiosk, follow: { windowId: openerId, monitor } });
+      child.on('closed', () => {
+        windows.delete(childId);
+        tellEngine({ kind: 'detach', windowId: childId });
+      });
+    });
   };
 
   const openTargets = (targets: readonly LaunchTarget[]): void => {
@@ -199,7 +261,10 @@ export function startElectronShell(electron: ElectronDeps, options: ShellOptions
       return;
     }
     const { port1, port2 } = electron.createMessageChannel();
-    tellEngine({ kind: 'attach', windowId: event.sender.id, kiosk: entry.kiosk, ...(entry.launch ? { launch: entry.launch } : {}) }, [port1]);
+    tellEngine(
+      { kind: 'attach', windowId: event.sender.id, kiosk: entry.kiosk, ...(entry.launch ? { launch: entry.launch } : {}), ...(entry.follow ? { follow: entry.follow } : {}) },
+      [port1],
+    );
     // A launch target is used once: a reload of the window shows the form instead.
     entry.launch = undefined;
     event.sender.postMessage(IPC_CHANNELS.port, null, [port2]);

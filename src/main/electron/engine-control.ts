@@ -9,7 +9,8 @@ import type { LaunchSource } from '../host/connect-plan';
 
 export type EngineControl =
   /** A window's MessagePort arrives with this message; `launch` is what the window should open. */
-  | { readonly kind: 'attach'; readonly windowId: number; readonly kiosk: boolean; readonly launch?: LaunchSource }
+  /** `follow`: the window shows guest monitor `monitor` of window `windowId`'s session (a window per display). */
+  | { readonly kind: 'attach'; readonly windowId: number; readonly kiosk: boolean; readonly launch?: LaunchSource; readonly follow?: DisplayFollow }
   | { readonly kind: 'detach'; readonly windowId: number }
   | { readonly kind: 'sendKeys'; readonly windowId: number; readonly combo: string }
   | { readonly kind: 'command'; readonly windowId: number; readonly command: MenuCommand }
@@ -34,7 +35,20 @@ export function validateEngineReport(value: unknown): EngineReport | null {
   return { kind: 'guestClipboard', windowId: fields.windowId, item: { mimeType: item.mimeType, data: item.data } };
 }
 
+export interface DisplayFollow {
+  readonly windowId: number;
+  readonly monitor: number;
+}
+
 const MAX_URI_LENGTH = 4096;
+
+function validateFollow(value: unknown): DisplayFollow | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const fields = value as Readonly<Record<string, unknown>>;
+  const monitor = fields.monitor;
+  if (!isWindowId(fields.windowId) || typeof monitor !== 'number' || !Number.isInteger(monitor) || monitor < 1 || monitor > 15) return null;
+  return { windowId: fields.windowId, monitor };
+}
 const MAX_VV_LENGTH = 256 * 1024;
 
 function isWindowId(value: unknown): value is number {
@@ -58,9 +72,12 @@ export function validateEngineControl(value: unknown): EngineControl | null {
   switch (fields.kind) {
     case 'attach': {
       if (typeof fields.kiosk !== 'boolean') return null;
-      if (fields.launch === undefined) return { kind: 'attach', windowId: fields.windowId, kiosk: fields.kiosk };
+      const follow = fields.follow === undefined ? undefined : validateFollow(fields.follow);
+      if (follow === null) return null;
+      const base = { kind: 'attach' as const, windowId: fields.windowId, kiosk: fields.kiosk, ...(follow ? { follow } : {}) };
+      if (fields.launch === undefined) return base;
       const launch = validateLaunch(fields.launch);
-      return launch ? { kind: 'attach', windowId: fields.windowId, kiosk: fields.kiosk, launch } : null;
+      return launch ? { ...base, launch } : null;
     }
     case 'detach':
       return { kind: 'detach', windowId: fields.windowId };

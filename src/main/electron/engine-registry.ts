@@ -5,7 +5,7 @@ import { EngineHost } from '../host/engine-host';
 import type { SessionFactory } from '../host/engine-session';
 import type { LibraryAccess } from '../host/store/open-library';
 import type { Logger } from '../session/logger';
-import type { EngineControl, EngineReport } from './engine-control';
+import type { DisplayFollow, EngineControl, EngineReport } from './engine-control';
 
 /** The part of Electron's MessagePortMain the engine uses (tests pass a fake). */
 export interface EnginePort {
@@ -43,7 +43,7 @@ export class EngineRegistry {
           this.log.warn(`engine: attach for window ${control.windowId} came without a port`);
           return;
         }
-        this.attach(control.windowId, port, control.kiosk, control.launch);
+        this.attach(control.windowId, port, control.kiosk, control.launch, control.follow);
         return;
       case 'detach':
         this.detach(control.windowId);
@@ -59,7 +59,7 @@ export class EngineRegistry {
     }
   }
 
-  private attach(windowId: number, port: EnginePort, kiosk: boolean, launch: LaunchSource | undefined): void {
+  private attach(windowId: number, port: EnginePort, kiosk: boolean, launch: LaunchSource | undefined, follow?: DisplayFollow): void {
     // A reloaded window asks for a new port: the old host (and its session) goes.
     this.detach(windowId);
     let pendingLaunch = launch;
@@ -89,6 +89,13 @@ export class EngineRegistry {
     });
     port.start();
     this.hosts.set(windowId, { host, port });
+    if (follow) {
+      // A guest display's window joins its opener's session; with none left, it hears so and closes.
+      const leader = this.hosts.get(follow.windowId)?.host;
+      if (!leader || !host.follow(leader, follow.monitor)) {
+        port.postMessage({ type: 'status', state: 'disconnected', failure: { kind: 'closed', message: 'the session this display belonged to has ended' } });
+      }
+    }
   }
 
   private detach(windowId: number): void {

@@ -1,6 +1,6 @@
 // The Electron shell's entry: hands the real Electron APIs to electron-shell.ts, which holds the
 // logic (and is unit-tested with fakes). The only module tree that imports electron at run time.
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, MessageChannelMain, nativeImage, protocol, session, utilityProcess } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, MessageChannelMain, nativeImage, protocol, screen, session, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { IPC_CHANNELS } from '../../shared/ipc';
 import { loadStaticFiles } from '../host/web/static-files';
@@ -41,6 +41,11 @@ startElectronShell(
         return image.isEmpty() ? null : { png: image.toPNG(), pixels: image.toBitmap() };
       },
       writeImagePng: (png) => clipboard.writeImage(nativeImage.createFromBuffer(Buffer.from(png.buffer, png.byteOffset, png.byteLength))),
+    },
+    // The primary screen first, so guest monitor 1 stays where the main window is.
+    screens: () => {
+      const primary = screen.getPrimaryDisplay();
+      return [primary, ...screen.getAllDisplays().filter((display) => display.id !== primary.id)].map((display) => display.workArea);
     },
   },
   {

@@ -21,6 +21,7 @@ import type { DamageArea, EngineSession, EngineSessionEvents, SessionFactory, Su
 import { isKeyComboName, KEY_COMBOS, sendKeyCombo } from './key-combos';
 import { LibraryRequests } from './library-requests';
 import type { EngineMetrics } from './engine-metrics';
+import { GuestDisplays } from './guest-displays';
 import { PixelBudget } from './pixel-budget';
 import { surfaceRectToRgba } from './rgba';
 import type { ProfileLibrary } from './store/profile-library';
@@ -106,6 +107,7 @@ export class EngineHost {
   private unsubscribers: (() => void)[] = [];
   private readonly surfaces = new Map<string, SurfaceState>();
   private readonly monitors = new Map<number, MonitorArea[]>();
+  private readonly maxAllowed = new Map<number, number>();
   /** The pending flush (a timer or an immediate), or null. */
   private flushTimer: { cancel(): void } | null = null;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
@@ -128,6 +130,10 @@ export class EngineHost {
   private readonly budget: PixelBudget;
   private readonly library: LibraryRequests;
   private readonly audio = new AudioBridge((event, transfer) => this.send(event, transfer));
+  /** The session's monitors configuration (resize to window, Displays list); the leader's when following. */
+  private displays: GuestDisplays | null = null;
+  /** Set when this host shows one monitor of another host's session (a window per guest display). */
+  private following: { readonly leader: EngineHost; readonly monitor: number } | null = null;
 
   constructor(private readonly options: EngineHostOptions) {
     this.flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
@@ -214,6 +220,12 @@ export class EngineHost {
       case 'saveSettings':
         this.library.handle(request);
         return;
+      case 'resizeGuestDisplay':
+        this.guestDisplays()?.resize(request.monitor, request.width, request.height);
+        return;
+      case 'setGuestDisplayEnabled':
+        this.guestDisplays()?.setEnabled(request.monitor, request.enabled);
+        return;
       case 'clipboardOffer':
       case 'fileSend':
       case 'fileChunk':
@@ -271,9 +283,45 @@ export class EngineHost {
     this.emit({ type: 'command', command });
   }
 
+  /**
+   * Shows `leader`'s session in this host's front end too: another window for guest monitor
+   * `monitor`. Input goes to the same session; the session stays the leader's (ending this host
+   * does not end it). When this window goes away, its monitor is switched off in the guest, as
+   * remote-viewer does when a display's window is closed. Returns false when the leader has no session.
+   */
+  follow(leader: EngineHost, monitor: number): boolean {
+    const session = leader.session;
+    if (this.disposed || !session || leader.following) return false;
+    this.endSession();
+    this.following = { leader, monitor };
+    this.session = session;
+    this.lastPlan = null;
+    this.lastStatus = leader.lastStatus;
+    this.mouseMode = leader.mouseMode;
+    this.cursorShape = leader.cursorShape;
+    this.keyModifiers = leader.keyModifiers;
+    for (const [key, state] of leader.surfaces) {
+      this.surfaces.set(key, { displayId: state.displayId, surfaceId: state.surfaceId, surface: state.surface, pending: new DamageCoalescer(state.surface.width, state.surface.height), receivedAt: [], drawnAt: [] });
+    }
+    for (const [displayId, monitors] of leader.monitors) this.monitors.set(displayId, monitors);
+    for (const [displayId, maxAllowed] of leader.maxAllowed) this.maxAllowed.set(displayId, maxAllowed);
+    const status = leader.lastStatus;
+    const base = { ...(status.target ? { target: status.target } : {}), ...(status.profileId !== undefined ? { profileId: status.profileId } : {}) };
+    this.subscribe(session, null, base, status.state === 'connected');
+    if (status.state === 'connected') this.startStats(session);
+    return true;
+  }
+
+  /** The guest monitor this host's window shows when it follows another host's session. */
+  get followedMonitor(): number | null {
+    return this.following?.monitor ?? null;
+  }
+
   /** Ends the session and stops every timer; the host sends nothing afterwards. */
   dispose(): void {
     if (this.disposed) return;
+    const following = this.following;
+    if (following && this.session && following.leader.session === this.session) following.leader.displays?.setEnabled(following.monitor, false);
     this.endSession();
     this.library.dispose();
     this.disposed = true;
@@ -313,17 +361,28 @@ export class EngineHost {
         ...(this.options.localClipboardWanted ? { localClipboardWanted: this.options.localClipboardWanted } : {}),
       });
     }
+    const displays = new GuestDisplays({
+      agentState: () => session.agentState?.() ?? 'absent',
+      setGuestMonitors: (monitors) => {
+        const described = monitors.map((m) => (m ? `${m.width}x${m.height}+${m.x}+${m.y}` : 'off')).join(', ');
+        this.options.log.debug(`guest displays: sending the agent a monitors configuration: ${described}`);
+        session.setGuestMonitors?.(monitors);
+      },
+      notice: (message) => this.emit({ type: 'notice', message }),
+    });
+    this.displays = displays;
     this.subscribe(session, plan, base);
     session.connect().catch(() => {
       // Reported through the session's 'closed' event, which every failure goes through.
     });
   }
 
-  private subscribe(session: EngineSession, plan: ConnectPlan, base: Pick<StatusEvent, 'target' | 'profileId'>): void {
+  /** `plan` is null for a host following another's session (it neither owns nor remembers it). */
+  private subscribe(session: EngineSession, plan: ConnectPlan | null, base: Pick<StatusEvent, 'target' | 'profileId'>, alreadyConnected = false): void {
     const on = <E extends keyof EngineSessionEvents>(event: E, listener: (payload: EngineSessionEvents[E]) => void): void => {
       this.unsubscribers.push(session.on(event, listener));
     };
-    let connected = false;
+    let connected = alreadyConnected;
     let guestName: string | undefined;
     let detail: string | null = null;
     const report = (state: 'connecting' | 'connected'): void =>
@@ -339,7 +398,7 @@ export class EngineHost {
         connected = true;
         report('connected');
         this.startStats(session);
-        this.library.remember(plan);
+        if (plan) this.library.remember(plan);
       }
     });
     on('closed', (failure) => {
@@ -355,12 +414,21 @@ export class EngineHost {
       detail = text;
       report(text === null && connected ? 'connected' : 'connecting');
     });
-    on('surfaceCreated', ({ displayId, surfaceId, surface }) => this.surfaceCreated(displayId, surfaceId, surface));
-    on('surfaceDestroyed', ({ displayId, surfaceId }) => this.surfaceDestroyed(displayId, surfaceId));
+    on('surfaceCreated', ({ displayId, surfaceId, surface }) => {
+      this.displays?.surfaceChanged(displayId, surface);
+      this.surfaceCreated(displayId, surfaceId, surface);
+    });
+    on('surfaceDestroyed', ({ displayId, surfaceId }) => {
+      if (this.surfaces.has(surfaceKey(displayId, surfaceId))) this.displays?.surfaceChanged(displayId, null);
+      this.surfaceDestroyed(displayId, surfaceId);
+    });
+    on('agent', (state) => this.displays?.agentChanged(state));
     on('damage', ({ displayId, surfaceId, surface, area, receivedAt }) => this.damaged(displayId, surfaceId, surface, area, receivedAt));
-    on('monitors', ({ displayId, monitors }) => {
+    on('monitors', ({ displayId, monitors, maxAllowed }) => {
       this.monitors.set(displayId, monitors);
-      this.emit({ type: 'monitors', displayId, monitors });
+      if (maxAllowed !== undefined) this.maxAllowed.set(displayId, maxAllowed);
+      this.displays?.monitorsChanged(displayId, monitors, maxAllowed);
+      this.emit({ type: 'monitors', displayId, monitors, ...(maxAllowed !== undefined ? { maxAllowed } : {}) });
     });
     on('mouseMode', (mode) => {
       this.mouseMode = mode;
@@ -408,7 +476,10 @@ export class EngineHost {
       this.emit({ type: 'surfaceCreated', displayId, surfaceId, width: surface.width, height: surface.height, primary: true });
       this.damaged(displayId, surfaceId, surface, { left: 0, top: 0, right: surface.width, bottom: surface.height });
     }
-    for (const [displayId, monitors] of this.monitors) this.emit({ type: 'monitors', displayId, monitors });
+    for (const [displayId, monitors] of this.monitors) {
+      const maxAllowed = this.maxAllowed.get(displayId);
+      this.emit({ type: 'monitors', displayId, monitors, ...(maxAllowed !== undefined ? { maxAllowed } : {}) });
+    }
     this.audio.replay(this.session);
   }
 
@@ -523,8 +594,14 @@ export class EngineHost {
   private endSession(): void {
     const session = this.session;
     if (!session) return;
+    const followed = this.following !== null;
     this.teardown();
-    session.disconnect();
+    // A followed session is the leader's to end.
+    if (!followed) session.disconnect();
+  }
+
+  private guestDisplays(): GuestDisplays | null {
+    return this.following ? this.following.leader.displays : this.displays;
   }
 
   private teardown(): void {
@@ -536,6 +613,9 @@ export class EngineHost {
     this.audio.reset();
     this.surfaces.clear();
     this.monitors.clear();
+    this.maxAllowed.clear();
+    this.displays = null;
+    this.following = null;
     this.mouseMode = null;
     this.cursorShape = null;
     this.keyModifiers = null;

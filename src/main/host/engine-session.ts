@@ -37,7 +37,9 @@ export interface EngineSessionEvents extends EngineAudioEvents {
   /** `receivedAt` (performance.now()): when the last byte of the message that drew it arrived. */
   damage: { displayId: number; surfaceId: number; surface: SurfacePixels; area: DamageArea; receivedAt?: number };
   /** The monitors a display channel shows (from MONITORS_CONFIG); empty: the whole surface. */
-  monitors: { displayId: number; monitors: MonitorArea[] };
+  monitors: { displayId: number; monitors: MonitorArea[]; maxAllowed?: number };
+  /** The guest agent came or went (what monitors configuration needs). */
+  agent: GuestAgentState;
   mouseMode: MouseModeName;
   cursor: { x: number; y: number; visible: boolean };
   /** The pointer image changed; null: the default pointer. */
@@ -72,6 +74,21 @@ export interface EngineSession {
   sendRecordSamples(data: Uint8Array): void;
   /** The client's estimate of the server's multimedia clock (ms, uint32). */
   multimediaTime(): number;
+  /** The guest agent's state now (absent from sessions that have no agent at all). */
+  agentState?(): GuestAgentState;
+  /** Sends the agent a monitors configuration: index = monitor, null = switched off. */
+  setGuestMonitors?(monitors: readonly (GuestMonitorRequest | null)[]): void;
+}
+
+/** absent: no agent in the guest; pending: not known yet, or starting; ready: it takes a monitors configuration. */
+export type GuestAgentState = 'absent' | 'pending' | 'ready';
+
+/** Where one guest monitor should be, in guest pixels (agent/monitors-config.ts). */
+export interface GuestMonitorRequest {
+  readonly width: number;
+  readonly height: number;
+  readonly x: number;
+  readonly y: number;
 }
 
 /** Everything needed to reach and log in to one server (secrets included: only the session sees them). */

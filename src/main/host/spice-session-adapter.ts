@@ -4,8 +4,9 @@ import type { MouseModeName } from '../../shared/session-types';
 import type { CursorShape } from '../channels/cursor-shape';
 import type { Logger } from '../session/logger';
 import { Session } from '../session/session';
-import type { EngineSession, EngineSessionEvents, SessionFactory, SessionRequest } from './engine-session';
 import type { HostAgent } from './host-agent';
+import type { AgentStatus } from '../agent/guest-agent';
+import type { EngineSession, EngineSessionEvents, GuestAgentState, GuestMonitorRequest, SessionFactory, SessionRequest } from './engine-session';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -36,13 +37,14 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
       if (surface !== display.primarySurface || display.primarySurfaceId === null) return;
       this.emit('damage', { displayId: display.id, surfaceId: display.primarySurfaceId, surface, area: rect, receivedAt: s.lastReceivedAt });
     });
-    s.on('monitors', ({ display, heads }) => {
+    s.on('monitors', ({ display, heads, maxAllowed }) => {
       // Heads of zero size are monitors the guest has switched off.
       const monitors: MonitorArea[] = heads
         .filter((head) => head.width > 0 && head.height > 0)
         .map((head) => ({ monitorId: head.monitorId, x: head.x, y: head.y, width: head.width, height: head.height }));
-      this.emit('monitors', { displayId: display.id, monitors });
+      this.emit('monitors', { displayId: display.id, monitors, maxAllowed });
     });
+    s.agent.on('status', (status) => this.emit('agent', agentStateOf(status)));
     s.on('mouseMode', (mode) => this.emit('mouseMode', mode));
     s.on('cursor', (cursor) => {
       if (cursor.shape !== this.lastShape) {
@@ -110,6 +112,14 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
     this.session.inputs?.setKeyModifiers(modifiers);
   }
 
+  agentState(): GuestAgentState {
+    return agentStateOf(this.session.agent.status);
+  }
+
+  setGuestMonitors(monitors: readonly (GuestMonitorRequest | null)[]): void {
+    this.session.agent.setMonitors(monitors);
+  }
+
   bytesReceived(): number | null {
     return this.session.bytesReceived;
   }
@@ -128,6 +138,11 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
   }
 }
 
+/** A broken agent is as good as none until it reconnects; one that is starting is pending. */
+function agentStateOf(status: AgentStatus): GuestAgentState {
+  if (status === 'ready') return 'ready';
+  return status === 'absent' || status === 'broken' ? 'absent' : 'pending';
+}
 
 export function spiceSessionFactory(log: Logger): SessionFactory {
   return (request) => new SpiceSessionAdapter(request, log);

@@ -56,7 +56,7 @@ export interface SessionEvents {
   damage: { display: DisplayChannel; surface: Surface; rect: Rect };
   displayActivity: { display: DisplayChannel };
   displayMark: { display: DisplayChannel };
-  monitors: { display: DisplayChannel; heads: Head[] };
+  monitors: { display: DisplayChannel; heads: Head[]; maxAllowed: number };
   mouseMode: MouseModeName;
   cursor: CursorState;
   keyModifiers: number;
@@ -353,7 +353,7 @@ export class Session extends TypedEmitter<SessionEvents> {
         damage: (surface, rect) => this.emit('damage', { display, surface, rect }),
         activity: () => this.emit('displayActivity', { display }),
         mark: () => this.emit('displayMark', { display }),
-        monitors: (heads) => this.emit('monitors', { display, heads }),
+        monitors: (heads, maxAllowed) => this.emit('monitors', { display, heads, maxAllowed }),
       }, { ...this.options.display, multimediaTime: () => this.multimediaTime() });
       this.displays.set(id, display);
       channel = display;

@@ -10,12 +10,15 @@ import { prepareCursor, type PreparedCursor } from '../paint/cursor-image';
 import { DisplayModel } from '../paint/display-model';
 import type { MonitorLayout } from '../view/layout';
 import { nextZoom, viewScale, type Size, type ViewMode } from '../view/view-scale';
+import type { DisplayWindowOpener } from '../view/display-windows';
+import { DisplaysMenu } from './DisplaysMenu';
 import { MonitorView } from './MonitorView';
 import { MicrophonePrompt, SoundStatus } from './SoundStatus';
 import { StatusBar } from './StatusBar';
 import { useGuestAgent } from '../agent/use-guest-agent';
 import { Notices } from './Notices';
 import { Transfers } from './Transfers';
+import { useGuestDisplays } from './useGuestDisplays';
 
 interface Props {
   readonly api: SaffronApi;
@@ -26,6 +29,10 @@ interface Props {
   readonly settings: Settings;
   /** Which shell runs the page: the browser shell's page shares the clipboard itself. */
   readonly shell?: 'electron' | 'browser';
+  /** Set in a display's own window: the one guest monitor it shows. */
+  readonly windowMonitor?: number | null;
+  /** How a main window opens a window per guest display (null: it shows them all). */
+  readonly openDisplayWindow?: DisplayWindowOpener | null;
 }
 
 function toggleFullScreen(): void {
@@ -38,8 +45,8 @@ function toggleFullScreen(): void {
  * DisplayModel and from there straight into the canvases, outside React (they change far more
  * often than React should render); React owns only where the canvases are and how big.
  */
-export function SessionView({ api, status, hidden, kiosk, settings, shell = 'browser' }: Props) {
-  const [layout, setLayout] = useState<readonly MonitorLayout[]>([]);
+export function SessionView({ api, status, hidden, kiosk, settings, shell = 'browser', windowMonitor = null, openDisplayWindow = null }: Props) {
+  const [allMonitors, setLayout] = useState<readonly MonitorLayout[]>([]);
   const model = useMemo(() => new DisplayModel(setLayout), []);
   const lockKeys = useMemo(() => new LockKeySync((modifiers) => api.setKeyModifiers(modifiers)), [api]);
   const inputs = useMemo(() => new Set<DisplayInput>(), []);
@@ -54,6 +61,8 @@ export function SessionView({ api, status, hidden, kiosk, settings, shell = 'bro
   const releaseHotkey = useMemo(() => parseHotkey(settings.releaseHotkey), [settings.releaseHotkey]);
   const agent = useGuestAgent(api, { connected: status.state === 'connected', pageClipboard: shell === 'browser', settings, displayArea: areaRef, kiosk });
   const audio = useSessionAudio(api, status.state);
+  const displays = useGuestDisplays({ api, status, layout: allMonitors, area, viewMode, windowMonitor, openDisplayWindow });
+  const layout = displays.shown;
 
   const content: Size = useMemo(
     () => ({ width: layout.reduce((sum, m) => sum + m.width, 0), height: layout.reduce((max, m) => Math.max(max, m.height), 0) }),
@@ -141,7 +150,17 @@ export function SessionView({ api, status, hidden, kiosk, settings, shell = 'bro
           onSendKeys={(combo) => api.sendKeyCombo(combo)}
           onDisconnect={() => api.disconnect()}
           sound={<SoundStatus audio={audio} />}
-        />
+        >
+          {displays.notice && (
+            <span className="status-notice" role="note" title={displays.notice}>
+              <span className="status-notice-text">{displays.notice}</span>
+              <button type="button" className="secondary" onClick={displays.dismissNotice} aria-label="Dismiss the notice">
+                ×
+              </button>
+            </span>
+          )}
+          <DisplaysMenu {...displays.menu} />
+        </StatusBar>
       )}
       <MicrophonePrompt audio={audio} />
       <div className="display-area" ref={areaRef} onDragOver={agent.dragOver} onDrop={agent.drop}>

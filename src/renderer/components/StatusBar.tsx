@@ -19,6 +19,8 @@ interface Props {
   readonly onDisconnect: () => void;
   /** The sound controls (SoundStatus). */
   readonly sound?: ReactNode;
+  /** More controls before Send key (the Displays menu). */
+  readonly children?: ReactNode;
 }
 
 const STATE_LABELS: Readonly<Record<StatusEvent['state'], string>> = {
@@ -29,7 +31,7 @@ const STATE_LABELS: Readonly<Record<StatusEvent['state'], string>> = {
 };
 
 /** One line above the display: where we are, how it flows, how to view it, and the way out. */
-export function StatusBar({ status, stats, mouseMode, grabbed, releaseHint, viewMode, zoom, onView, onSendKeys, onDisconnect, sound }: Props) {
+export function StatusBar({ status, stats, mouseMode, grabbed, releaseHint, viewMode, zoom, onView, onSendKeys, onDisconnect, sound, children }: Props) {
   const target = status.target ? describeTarget(status.target) : '';
   const where = status.guestName ? `${status.guestName} (${target})` : target;
   const mouse = mouseMode === 'client' ? 'Mouse: client' : grabbed ? `Mouse: server (grabbed; ${releaseHint} releases)` : 'Mouse: server (click to grab)';
@@ -68,6 +70,7 @@ export function StatusBar({ status, stats, mouseMode, grabbed, releaseHint, view
         </button>
       </span>
       {sound}
+      {children}
       <select
         aria-label="Send key"
         value=""

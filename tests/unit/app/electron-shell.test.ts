@@ -17,6 +17,7 @@ import {
   type SessionLike,
   type ShellWindow,
   type ShellWindowOptions,
+  type WindowOpenDecision,
 } from '../../../src/main/electron/electron-shell';
 import type { PreventableEvent, WebContentsLike } from '../../../src/main/electron/window-security';
 import { IPC_CHANNELS } from '../../../src/shared/ipc';
@@ -70,6 +71,8 @@ class FakeWindow implements ShellWindow {
   menuRemoved = false;
   fullScreen: boolean;
   reloads = 0;
+  openHandler: ((details: { url: string; features: string }) => WindowOpenDecision) | null = null;
+  createdListener: ((window: ShellWindow, details: { url: string }) => void) | null = null;
   private readonly handlers = new Map<string, () => void>();
   constructor(readonly options: ShellWindowOptions) {
     this.fullScreen = options.fullscreen;
@@ -78,6 +81,8 @@ class FakeWindow implements ShellWindow {
       id,
       reload: () => void this.reloads++,
       postMessage: (channel: string, _message: unknown, transfer: MessagePortMain[]) => void this.sentToRenderer.push({ channel, ports: transfer }),
+      setWindowOpenHandler: (handler: (details: { url: string; features: string }) => WindowOpenDecision) => void (this.openHandler = handler),
+      on: (_event: 'did-create-window', listener: (window: ShellWindow, details: { url: string }) => void) => void (this.createdListener = listener),
     };
   }
   once(event: string, listener: () => void): this {
@@ -159,6 +164,10 @@ function harness(argv: string[] = ['electron', '.']) {
   const permission: { request?: Parameters<SessionLike['setPermissionRequestHandler']>[0]; check?: Parameters<SessionLike['setPermissionCheckHandler']>[0]; network?: Parameters<SessionLike['webRequest']['onBeforeRequest']>[0] } = {};
   let focused: FakeWindow | null = null;
   const clipboard = new FakeClipboard();
+  const screens = [
+    { x: 0, y: 0, width: 1920, height: 1050 },
+    { x: 1920, y: 0, width: 1280, height: 1000 },
+  ];
   const deps: ElectronDeps = {
     clipboard,
     app,
@@ -186,6 +195,7 @@ function harness(argv: string[] = ['electron', '.']) {
       engines.push(engine);
       return engine;
     },
+    screens: () => screens,
   };
   const files = new Map([['/index.html', { body: Buffer.from('<html>'), contentType: 'text/html' }]]);
   const shell = startElectronShell(deps, { argv, platform: 'linux', preload: '/app/preload.js', rendererFiles: () => files, log: (m) => logs.push(m) });
@@ -391,4 +401,34 @@ test('the shared clipboard: a focused window offers a changed system clipboard; 
   engine.messageListener!({ kind: 'guestClipboard', windowId: 999, item: { mimeType: 'text/plain', data: new TextEncoder().encode('x').buffer } });
   assert.equal(h.clipboard.text, '');
   assert.ok(h.logs.some((line) => line.includes('malformed report')));
+});
+
+test('a window per guest display: only our page with ?monitor=N opens, placed on local screen N, as secure, joined to its opener\'s session', async () => {
+  const h = harness();
+  await h.app.becomeReady();
+  const main = h.windows[0];
+  const open = (url: string, features = ''): WindowOpenDecision => main.openHandler!({ url, features });
+  assert.deepEqual(open('https://evil.example/?monitor=1'), { action: 'deny' });
+  assert.deepEqual(open('app://saffron/index.html?monitor=1&x=2'), { action: 'deny' });
+  assert.deepEqual(open('app://saffron/index.html?monitor=0'), { action: 'deny' }, 'monitor 1 is the main window');
+  const decision = open('app://saffron/index.html?monitor=1', 'popup,left=40,top=40,width=1024,height=808');
+  assert.equal(decision.action, 'allow');
+  const options = decision.action === 'allow' ? decision.overrideBrowserWindowOptions : null;
+  assert.deepEqual(options && { x: options.x, y: options.y, width: options.width, height: options.height }, { x: 1920, y: 0, width: 1024, height: 808 }, 'on the second screen');
+  assert.equal(options?.title, 'Remote display 2 — Saffron');
+  assert.equal(options?.webPreferences.sandbox, true);
+  assert.equal(options?.webPreferences.contextIsolation, true);
+  assert.equal(options?.webPreferences.preload, '/app/preload.js');
+  // A third monitor with two screens: cascaded on the first.
+  const third = open('app://saffron/index.html?monitor=2', 'popup,width=800,height=640');
+  assert.deepEqual(third.action === 'allow' && [third.overrideBrowserWindowOptions.x, third.overrideBrowserWindowOptions.y], [80, 80]);
+
+  // Electron made the window: it gets a port that joins the main window's session.
+  const child = new FakeWindow({ ...main.options, title: options!.title });
+  main.createdListener!(child, { url: 'app://saffron/index.html?monitor=1' });
+  h.requestPort(child, { url: 'app://saffron/index.html?monitor=1', parent: null });
+  const attach = h.engines[0].controls.at(-1)!.control;
+  assert.deepEqual(attach, { kind: 'attach', windowId: child.webContents.id, kiosk: false, follow: { windowId: main.webContents.id, monitor: 1 } });
+  child.close();
+  assert.deepEqual(h.engines[0].controls.at(-1)!.control, { kind: 'detach', windowId: child.webContents.id });
 });

@@ -1,6 +1,6 @@
 // A scripted stand-in for the engine's Session: tests fire its events and read what the host asked of it.
 import { TypedEmitter } from '../../../src/core/util/typed-emitter';
-import type { EngineSession, EngineSessionEvents, SessionFactory, SessionRequest, SurfacePixels } from '../../../src/main/host/engine-session';
+import type { EngineSession, EngineSessionEvents, GuestAgentState, GuestMonitorRequest, SessionFactory, SessionRequest, SurfacePixels } from '../../../src/main/host/engine-session';
 import type { MouseModeName } from '../../../src/shared/session-types';
 
 export type InputCall =
@@ -20,6 +20,9 @@ export class FakeSession extends TypedEmitter<EngineSessionEvents> implements En
   readonly recordSamples: Uint8Array[] = [];
   /** What multimediaTime() answers. */
   mmTime = 0;
+  agentNow: GuestAgentState = 'ready';
+  /** Every monitors configuration the host sent to the guest agent. */
+  readonly monitorConfigs: (GuestMonitorRequest | null)[][] = [];
 
   constructor(readonly request: SessionRequest) {
     super();
@@ -80,6 +83,14 @@ export class FakeSession extends TypedEmitter<EngineSessionEvents> implements En
 
   multimediaTime(): number {
     return this.mmTime;
+  }
+
+  agentState(): GuestAgentState {
+    return this.agentNow;
+  }
+
+  setGuestMonitors(monitors: readonly (GuestMonitorRequest | null)[]): void {
+    this.monitorConfigs.push([...monitors]);
   }
 }
 

@@ -5,6 +5,9 @@ import { decodeWireMessage, encodeWireMessage, WireFormatError } from '../../../
 
 const GOOD_REQUESTS: HostRequest[] = [
   { type: 'ready' },
+  { type: 'resizeGuestDisplay', monitor: 0, width: 1100, height: 660 },
+  { type: 'resizeGuestDisplay', monitor: 15, width: 1, height: 16384 },
+  { type: 'setGuestDisplayEnabled', monitor: 1, enabled: false },
   { type: 'connect', host: 'vm.example.org', port: 5900 },
   { type: 'connect', host: '::1', tlsPort: 5901, password: 'pw' },
   { type: 'disconnect' },
@@ -33,6 +36,16 @@ const GOOD_REQUESTS: HostRequest[] = [
 
 const BAD_REQUESTS: unknown[] = [
   null,
+  { type: 'resizeGuestDisplay', monitor: 16, width: 800, height: 600 },
+  { type: 'resizeGuestDisplay', monitor: -1, width: 800, height: 600 },
+  { type: 'resizeGuestDisplay', monitor: 0, width: 0, height: 600 },
+  { type: 'resizeGuestDisplay', monitor: 0, width: 800.5, height: 600 },
+  { type: 'resizeGuestDisplay', monitor: 0, width: 16385, height: 600 },
+  { type: 'resizeGuestDisplay', monitor: 0, width: 800 },
+  { type: 'resizeGuestDisplay', monitor: 0, width: 800, height: 600, x: 0 },
+  { type: 'setGuestDisplayEnabled', monitor: 1, enabled: 'yes' },
+  { type: 'setGuestDisplayEnabled', monitor: 1.5, enabled: true },
+  { type: 'setGuestDisplayEnabled', enabled: true },
   'connect',
   [],
   {},
@@ -103,6 +116,7 @@ function rgba(width: number, height: number): ArrayBuffer {
 }
 
 const GOOD_EVENTS: HostEvent[] = [
+  { type: 'monitors', displayId: 0, monitors: [{ monitorId: 0, x: 0, y: 0, width: 1024, height: 768 }], maxAllowed: 2 },
   { type: 'status', state: 'connecting', target: { host: 'h', port: 1 } },
   { type: 'status', state: 'disconnected', failure: { kind: 'auth', message: 'wrong password' } },
   { type: 'status', state: 'connected', target: { host: 'h', tlsPort: 2 }, guestName: 'win11' },
@@ -138,6 +152,8 @@ const GOOD_EVENTS: HostEvent[] = [
 ];
 
 const BAD_EVENTS: unknown[] = [
+  { type: 'monitors', displayId: 0, monitors: [], maxAllowed: -1 },
+  { type: 'monitors', displayId: 0, monitors: [], maxAllowed: 'two' },
   { type: 'status', state: 'exploded' },
   { type: 'status', state: 'connected', target: { host: 'h', port: 1, password: 'pw' } },
   { type: 'status', state: 'disconnected', failure: { kind: 'oops', message: 'x' } },

@@ -153,3 +153,31 @@ test('the engine registry: a host per window, launch target opened when the rend
   assert.equal(registry.windowCount, 0);
   assert.equal(reloaded.closed, true);
 });
+
+test('the engine registry: a guest display\'s window joins its opener\'s session; with none, it hears the session ended', () => {
+  const fakes = fakeSessionFactory();
+  const registry = new EngineRegistry(fakes.factory, quietLog);
+  const main = new FakePort();
+  registry.handle({ kind: 'attach', windowId: 1, kiosk: false, launch: { kind: 'uri', uri: 'spice://h:5900' } }, main);
+  main.rendererSends({ type: 'ready' });
+  fakes.sessions[0].fire('state', 'connected');
+  const display = new FakePort();
+  registry.handle({ kind: 'attach', windowId: 2, kiosk: false, follow: { windowId: 1, monitor: 1 } }, display);
+  display.rendererSends({ type: 'ready' });
+  assert.ok(display.sent.some((e) => e.type === 'status' && e.state === 'connected'));
+  display.rendererSends({ type: 'mousePosition', x: 5, y: 6, displayId: 1 });
+  assert.deepEqual(fakes.sessions[0].calls.at(-1), ['mousePosition', 5, 6, 1]);
+  assert.equal(fakes.sessions.length, 1, 'no session of its own');
+
+  const orphan = new FakePort();
+  registry.handle({ kind: 'attach', windowId: 3, kiosk: false, follow: { windowId: 9, monitor: 1 } }, orphan);
+  assert.deepEqual(orphan.sent.at(-1), { type: 'status', state: 'disconnected', failure: { kind: 'closed', message: 'the session this display belonged to has ended' } });
+  registry.disposeAll();
+});
+
+test('engine control: a follow names a window and a monitor 1-15, or the attach is refused', () => {
+  assert.deepEqual(validateEngineControl({ kind: 'attach', windowId: 2, kiosk: false, follow: { windowId: 1, monitor: 1 } }), { kind: 'attach', windowId: 2, kiosk: false, follow: { windowId: 1, monitor: 1 } });
+  for (const follow of [{ windowId: 1, monitor: 0 }, { windowId: 1, monitor: 16 }, { windowId: 0, monitor: 1 }, { windowId: 1 }, 'window 1']) {
+    assert.equal(validateEngineControl({ kind: 'attach', windowId: 2, kiosk: false, follow }), null, JSON.stringify(follow));
+  }
+});

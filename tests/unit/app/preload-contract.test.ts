@@ -206,6 +206,8 @@ const EVERY_CALL: [string, (api: SaffronApi) => void, HostRequest][] = [
   ['cancelFile', (api) => api.cancelFile(3), { type: 'fileCancel', transferId: 3 }],
   ['audioSupport', (api) => api.audioSupport({ playbackOpus: true, recordOpus: false }), { type: 'audioSupport', playbackOpus: true, recordOpus: false }],
   ['sendRecordSamples', (api) => api.sendRecordSamples(new Uint8Array([1, 2, 3, 4]).buffer), { type: 'recordSamples', data: new Uint8Array([1, 2, 3, 4]).buffer }],
+  ['resizeGuestDisplay', (api) => api.resizeGuestDisplay(1, 1100, 660), { type: 'resizeGuestDisplay', monitor: 1, width: 1100, height: 660 }],
+  ['setGuestDisplayEnabled', (api) => api.setGuestDisplayEnabled(1, false), { type: 'setGuestDisplayEnabled', monitor: 1, enabled: false }],
 ];
 
 test('every method of the contract reaches the host as the same request through both adapters', () => {

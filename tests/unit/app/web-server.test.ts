@@ -180,3 +180,46 @@ test('protocol violations close the WebSocket with the matching code', async () 
     await client.closed;
   }
 });
+
+test('a display window joins the session of the page whose pipe it names, behind the same gate', async () => {
+  const cookie = await loginCookie();
+  const leaderPipe = 'a'.repeat(32);
+  const leader = await openRawClient(server.port, upgradeHeaders(server.port, { Cookie: cookie }), `/ipc?pipe=${leaderPipe}`);
+  assert.match(leader.response, /^HTTP\/1\.1 101/);
+  leader.sendFrame(Opcode.TEXT, JSON.stringify({ type: 'connect', host: '127.0.0.1', port: 5900 }));
+  leader.sendFrame(Opcode.PING, '');
+  await leader.nextFrame();
+  const session = fakes.sessions.at(-1)!;
+  session.fire('state', 'connected');
+  session.fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface: patternSurface(8, 4) });
+
+  const followPath = `/ipc?pipe=${'b'.repeat(32)}&follow=${leaderPipe}&monitor=1`;
+  const noCookie = await openRawClient(server.port, upgradeHeaders(server.port), followPath);
+  assert.match(noCookie.response, /^HTTP\/1\.1 401/);
+  const badMonitor = await openRawClient(server.port, upgradeHeaders(server.port, { Cookie: cookie }), `/ipc?pipe=${'b'.repeat(32)}&follow=${leaderPipe}&monitor=99`);
+  assert.match(badMonitor.response, /^HTTP\/1\.1 404/);
+  const unknown = await openRawClient(server.port, upgradeHeaders(server.port, { Cookie: cookie }), `/ipc?pipe=${'b'.repeat(32)}&follow=${'c'.repeat(32)}&monitor=1`);
+  const refused = await unknown.nextFrame();
+  assert.equal(refused.opcode, Opcode.CLOSE);
+  assert.equal(refused.payload.readUInt16BE(0), CloseCode.POLICY_VIOLATION);
+
+  const display = await openRawClient(server.port, upgradeHeaders(server.port, { Cookie: cookie }), followPath);
+  assert.match(display.response, /^HTTP\/1\.1 101/);
+  display.sendFrame(Opcode.TEXT, JSON.stringify({ type: 'mousePosition', x: 3, y: 2, displayId: 1 }));
+  display.sendFrame(Opcode.PING, '');
+  await display.nextFrame();
+  assert.deepEqual(session.calls.at(-1), ['mousePosition', 3, 2, 1]);
+  assert.equal(fakes.sessions.at(-1), session, 'no session of its own');
+  const closeNormally = async (client: typeof display): Promise<void> => {
+    client.sendFrame(Opcode.CLOSE, Buffer.from([0x03, 0xe8]));
+    while ((await client.nextFrame()).opcode !== Opcode.CLOSE);
+    client.socket.end();
+    await client.closed;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  await closeNormally(display);
+  assert.equal(session.disconnected, false, 'closing a display window leaves the session running');
+  assert.deepEqual(session.monitorConfigs.at(-1), [{ width: 8, height: 4, x: 0, y: 0 }, null], 'and switches its monitor off');
+  await closeNormally(leader);
+  assert.equal(session.disconnected, true, 'closing the page that owns it ends it');
+});

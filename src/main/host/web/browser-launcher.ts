@@ -47,6 +47,9 @@ export function chromiumArguments(url: string, userDataDir: string, runningAsRoo
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
+    // The throwaway profile shows only our own page, which opens a window per guest display when
+    // the guest shows more monitors (often with no click to vouch for it).
+    '--disable-popup-blocking',
     // Chromium refuses to start as root with its sandbox on; elsewhere the sandbox stays.
     ...(runningAsRoot ? ['--no-sandbox', '--disable-gpu'] : []),
   ];

@@ -1,4 +1,5 @@
 import { pipeIdOf } from './event-stream';
+import { followRequestOf } from './follow-request';
 import type { WebAuth } from './web-auth';
 
 /** The parts of a request the gate looks at (plain data, so tests need no sockets). */
@@ -71,9 +72,11 @@ export function gateUpgrade(auth: WebAuth, facts: RequestFacts): Refusal | null 
   if (misplaced) return misplaced;
   if (!auth.hasSessionCookie(facts.cookie)) return { kind: 'refuse', status: 401, message: 'not logged in' };
   const url = parsePath(facts.url);
-  // The only query allowed is the pipe that pairs the socket with the page's event stream.
-  const query = url ? [...url.searchParams.keys()] : [];
-  const queryOk = url !== null && (url.search === '' || (query.length === 1 && query[0] === 'pipe' && pipeIdOf(facts.url) !== null));
+  // The only query allowed is the pipe that pairs the socket with the page's event stream, and
+  // for a display's window, the page whose session it joins and its monitor (follow-request.ts).
+  const query = url ? [...url.searchParams.keys()].sort().join(',') : '';
+  const pipeOk = pipeIdOf(facts.url) !== null;
+  const queryOk = url !== null && (url.search === '' || (query === 'pipe' && pipeOk) || (query === 'follow,monitor,pipe' && pipeOk && followRequestOf(facts.url) !== null));
   if (!url || url.pathname !== IPC_PATH || !queryOk) return { kind: 'refuse', status: 404, message: 'no WebSocket here' };
   return null;
 }

@@ -16,6 +16,7 @@ import { WebSocketConnection } from './websocket-connection';
 import { CloseCode } from './websocket-frames';
 import { checkUpgradeRequest, refuseUpgrade, writeUpgradeResponse } from './websocket-handshake';
 import { EVENTS_PATH, EventPipes, pipeIdOf } from './event-stream';
+import { followRequestOf } from './follow-request';
 
 export interface WebServerOptions {
   /** 0 picks any free port. */
@@ -56,6 +57,8 @@ function factsOf(request: IncomingMessage): RequestFacts {
  */
 export class WebServer {
   private readonly connections = new Set<{ socket: WebSocketConnection; host: EngineHost }>();
+  /** Each page's host by its pipe ID, so a display's window can attach to that page's session. */
+  private readonly hostsByPipe = new Map<string, EngineHost>();
   /** Each page's event stream and WebSocket, paired by the pipe ID the page chose. */
   private readonly pipes = new EventPipes();
   /** Opened by the first page that says it is ready, then gone. */
@@ -194,6 +197,8 @@ export class WebServer {
       libraryProblem: library?.problem ?? 'saved connections are not enabled in this server',
       shell: { shell: 'browser', kiosk: this.options.kiosk ?? false },
       onReady: () => {
+        // A display's window joins a session; only a page of its own may start the launch.
+        if (host.followedMonitor !== null) return;
         const launch = this.pendingLaunch;
         this.pendingLaunch = undefined;
         if (launch) host.open(launch);
@@ -202,6 +207,20 @@ export class WebServer {
     const entry = { socket: ws, host };
     this.connections.add(entry);
     this.options.log.info(`web: a page connected (${this.connections.size} open)`);
+    if (pipe !== null) this.hostsByPipe.set(pipe, host);
+    // A window for one more guest display (?follow=PIPE&monitor=N): the same cookie, Host and
+    // Origin checks as any page got it here; it joins the session of the page with that pipe.
+    const follow = followRequestOf(request.url ?? '');
+    if (follow) {
+      const leader = this.hostsByPipe.get(follow.pipe);
+      if (!leader || !host.follow(leader, follow.monitor)) {
+        host.dispose();
+        this.connections.delete(entry);
+        ws.close(CloseCode.POLICY_VIOLATION, 'that session has ended');
+        return;
+      }
+      this.options.log.info(`web: a window for guest display ${follow.monitor + 1} joined a session`);
+    }
     ws.on('message', (data) => {
       if (typeof data === 'string' && Buffer.byteLength(data) > MAX_REQUEST_MESSAGE_BYTES) {
         ws.close(CloseCode.TOO_BIG, 'text requests are small');
@@ -219,6 +238,7 @@ export class WebServer {
       host.handleMessage(message);
     });
     ws.on('close', () => {
+      if (pipe !== null && this.hostsByPipe.get(pipe) === host) this.hostsByPipe.delete(pipe);
       host.dispose();
       events?.end();
       this.connections.delete(entry);
