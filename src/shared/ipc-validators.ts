@@ -9,6 +9,7 @@ import type { CursorImage, HostEvent, HostEventType, HostRequest, HostRequestTyp
 import { isKeyComboName } from './key-combos';
 import { MAX_PEM_LENGTH, MAX_PROFILE_NAME, MAX_PROFILES, MAX_RECENT, type Profile, type ProfileFields, type RecentConnection, type Settings } from './profiles';
 import type { ConnectTarget, MouseModeName, SessionState } from './session-types';
+import { VIDEO_EVENT_VALIDATORS, VIDEO_REQUEST_VALIDATORS } from './video-validators';
 
 export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
@@ -263,6 +264,7 @@ const REQUEST_VALIDATORS: { readonly [K in HostRequestType]: MessageValidator<Ho
     const settings = validateSettings(f.settings);
     return typeof settings === 'string' ? settings : { type: 'saveSettings', settings };
   },
+  ...VIDEO_REQUEST_VALIDATORS,
 };
 
 function validateTarget(value: unknown): ConnectTarget | string {
@@ -484,6 +486,7 @@ const EVENT_VALIDATORS: { readonly [K in HostEventType]: MessageValidator<HostEv
     return { type: 'shell', shell: f.shell, kiosk: f.kiosk };
   },
   command: (f) => only(f, ['command']) ?? (isOneOf(f.command, MENU_COMMAND_NAMES) ? { type: 'command', command: f.command } : 'command is unknown'),
+  ...VIDEO_EVENT_VALIDATORS,
 };
 
 function validateWith<T>(value: unknown, validators: Readonly<Record<string, MessageValidator<T>>>, what: string): Validated<T> {

@@ -9,6 +9,7 @@ import type { Failure } from './errors';
 import type { LibraryState, ProfileFields, Settings } from './profiles';
 import type { ConnectTarget, MouseModeName, SessionState } from './session-types';
 import { validateHostEvent, validateHostRequest } from './ipc-validators';
+import { VIDEO_EVENT_TYPES, type VideoCodecName, type VideoEvent, type VideoRequest } from './video-ipc';
 
 export { MAX_SURFACE_SIDE, isValidScancode, validateHostEvent, validateHostRequest, type Validated } from './ipc-validators';
 
@@ -68,7 +69,9 @@ export type HostRequest =
   | { readonly type: 'duplicateProfile'; readonly id: string }
   /** A .vv file the person picked: its text becomes a profile (its password goes to the keychain). */
   | { readonly type: 'importVv'; readonly fileName: string; readonly text: string }
-  | { readonly type: 'saveSettings'; readonly settings: Settings };
+  | { readonly type: 'saveSettings'; readonly settings: Settings }
+  /** Video streams decoded in the renderer (video-ipc.ts). */
+  | VideoRequest;
 
 export type HostRequestType = HostRequest['type'];
 
@@ -225,7 +228,9 @@ export type HostEvent =
   | LibraryEvent
   | SettingsEvent
   | ShellEvent
-  | CommandEvent;
+  | CommandEvent
+  /** Video streams decoded in the renderer (video-ipc.ts). */
+  | VideoEvent;
 
 export type HostEventType = HostEvent['type'];
 export type HostEventOf<T extends HostEventType> = Extract<HostEvent, { type: T }>;
@@ -246,6 +251,7 @@ export const HOST_EVENT_TYPES: readonly HostEventType[] = [
   'settings',
   'shell',
   'command',
+  ...VIDEO_EVENT_TYPES,
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -272,6 +278,10 @@ export interface SaffronApi {
   duplicateProfile(id: string): void;
   importVv(fileName: string, text: string): void;
   saveSettings(settings: Settings): void;
+  /** What this renderer can decode (send before connecting): the engine advertises exactly these. */
+  videoCodecs(codecs: readonly VideoCodecName[]): void;
+  /** A stream could not be decoded here: the engine drops it and the server sends images instead. */
+  videoStreamFailed(displayId: number, streamId: number): void;
   /** Subscribes to one event type; unknown types throw. Returns the unsubscribe function. */
   on<T extends HostEventType>(type: T, listener: (event: HostEventOf<T>) => void): () => void;
 }
@@ -297,6 +307,8 @@ export const SAFFRON_API_METHODS = [
   'duplicateProfile',
   'importVv',
   'saveSettings',
+  'videoCodecs',
+  'videoStreamFailed',
   'on',
 ] as const satisfies readonly (keyof SaffronApi)[];
 
@@ -372,6 +384,8 @@ export function createSaffronApi(transport: ApiTransport): SaffronApi {
     duplicateProfile: (id) => post({ type: 'duplicateProfile', id }),
     importVv: (fileName, text) => post({ type: 'importVv', fileName, text }),
     saveSettings: (settings) => post({ type: 'saveSettings', settings }),
+    videoCodecs: (codecs) => post({ type: 'videoCodecs', codecs: [...codecs] }),
+    videoStreamFailed: (displayId, streamId) => post({ type: 'videoStreamFailed', displayId, streamId }),
     on(type, listener) {
       if (!(HOST_EVENT_TYPES as readonly string[]).includes(type)) throw new TypeError(`saffron: unknown event "${String(type)}"`);
       if (typeof listener !== 'function') throw new TypeError('saffron: a listener must be a function');
