@@ -11,6 +11,7 @@ import {
   type StatusEvent,
 } from '../../shared/ipc';
 import type { MouseModeName } from '../../shared/session-types';
+import type { VideoCodecName } from '../../shared/video-ipc';
 import type { CursorShape } from '../channels/cursor-shape';
 import type { Logger } from '../session/logger';
 import { SessionError } from '../session/session-error';
@@ -110,6 +111,8 @@ export class EngineHost {
   private keyModifiers: number | null = null;
   /** The last connection asked for, so a refused password can be retried with its options. */
   private lastPlan: ConnectPlan | null = null;
+  /** What the renderer said it decodes (videoCodecs); null: it never said, the engine plays video itself. */
+  private videoCodecs: readonly VideoCodecName[] | null = null;
   private disposed = false;
   private readonly flushIntervalMs: number;
   private readonly budget: PixelBudget;
@@ -194,6 +197,13 @@ export class EngineHost {
       case 'saveSettings':
         this.library.handle(request);
         return;
+      case 'videoCodecs':
+        // Applies to the sessions started from now on: the codecs are advertised when the display channel links.
+        this.videoCodecs = request.codecs;
+        return;
+      case 'videoStreamFailed':
+        session?.failVideoStream?.(request.displayId, request.streamId);
+        return;
     }
   }
 
@@ -254,7 +264,7 @@ export class EngineHost {
     this.emit({ type: 'status', state: 'connecting', ...base });
     let session: EngineSession;
     try {
-      session = this.options.createSession(plan.options);
+      session = this.options.createSession(plan.options, this.videoCodecs ? { codecs: this.videoCodecs } : undefined);
     } catch (error) {
       this.emit({ type: 'status', state: 'disconnected', ...base, failure: failureOf(error), canRetry: true });
       return;
@@ -306,6 +316,11 @@ export class EngineHost {
     on('surfaceCreated', ({ displayId, surfaceId, surface }) => this.surfaceCreated(displayId, surfaceId, surface));
     on('surfaceDestroyed', ({ displayId, surfaceId }) => this.surfaceDestroyed(displayId, surfaceId));
     on('damage', ({ displayId, surfaceId, surface, area, receivedAt }) => this.damaged(displayId, surfaceId, surface, area, receivedAt));
+    on('video', ({ event, transfer }) => {
+      // In order with the damage: whatever was drawn before this stream event goes first.
+      this.sendPendingDamage();
+      this.send(event, transfer);
+    });
     on('monitors', ({ displayId, monitors }) => {
       this.monitors.set(displayId, monitors);
       this.emit({ type: 'monitors', displayId, monitors });
@@ -414,6 +429,11 @@ export class EngineHost {
       return;
     }
     this.budget.spend(pendingBytes);
+    this.sendPendingDamage();
+  }
+
+  /** Sends every surface's pending damage now, whatever the interval and budget say. */
+  private sendPendingDamage(): void {
     this.lastFlushAt = performance.now();
     for (const state of this.surfaces.values()) {
       if (state.pending.isEmpty) continue;

@@ -6,6 +6,7 @@
 import type { Failure } from '../../shared/errors';
 import type { MonitorArea } from '../../shared/ipc';
 import type { MouseModeName, SessionState } from '../../shared/session-types';
+import type { VideoCodecName, VideoEvent } from '../../shared/video-ipc';
 import type { CursorShape } from '../channels/cursor-shape';
 import type { ConnectOptions } from '../profiles/connect-options';
 
@@ -46,6 +47,8 @@ export interface EngineSessionEvents {
   notice: string;
   /** What the session is doing now ("reconnecting, attempt 2 of 10"); null when nothing special. */
   detail: string | null;
+  /** A video stream event for a renderer that decodes (only with SessionVideo codecs); `transfer` may move. */
+  video: { event: VideoEvent; transfer: ArrayBuffer[] };
 }
 
 export interface EngineSession {
@@ -64,9 +67,16 @@ export interface EngineSession {
   bytesReceived(): number | null;
   /** The latest round trip to the server in ms, or null when not measured. */
   latencyMs(): number | null;
+  /** The renderer could not decode this stream: drop it, so the server falls back to images. */
+  failVideoStream?(displayId: number, streamId: number): void;
 }
 
 /** Everything needed to reach and log in to one server (secrets included: only the session sees them). */
 export type SessionRequest = ConnectOptions;
 
-export type SessionFactory = (request: SessionRequest) => EngineSession;
+/** How the front end plays video: the codecs its renderer decodes (none: the engine's own MJPEG sink). */
+export interface SessionVideo {
+  readonly codecs: readonly VideoCodecName[];
+}
+
+export type SessionFactory = (request: SessionRequest, video?: SessionVideo) => EngineSession;

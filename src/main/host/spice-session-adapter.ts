@@ -4,7 +4,8 @@ import type { MouseModeName } from '../../shared/session-types';
 import type { CursorShape } from '../channels/cursor-shape';
 import type { Logger } from '../session/logger';
 import { Session } from '../session/session';
-import type { EngineSession, EngineSessionEvents, SessionFactory, SessionRequest } from './engine-session';
+import { rendererVideoSinks } from '../streams/renderer-video-sink';
+import type { EngineSession, EngineSessionEvents, SessionFactory, SessionRequest, SessionVideo } from './engine-session';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -16,10 +17,16 @@ const CONNECT_TIMEOUT_MS = 10_000;
 class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements EngineSession {
   private readonly session: Session;
   private lastShape: CursorShape | null | undefined = undefined;
+  /** Reports renderer decode failures to the video sinks; null when the engine plays video itself. */
+  private readonly failVideo: ((displayId: number, streamId: number) => void) | null = null;
 
-  constructor(request: SessionRequest, log: Logger) {
+  constructor(request: SessionRequest, log: Logger, video?: SessionVideo) {
     super();
-    this.session = new Session({ ...request, connectTimeoutMs: CONNECT_TIMEOUT_MS, log });
+    // A renderer that decodes video gets the streams (renderer-video-sink.ts); otherwise the
+    // engine's default sink plays MJPEG into the surface, as the command line does.
+    const sinks = video && video.codecs.length > 0 ? rendererVideoSinks(video.codecs, (event, transfer) => this.emit('video', { event, transfer })) : null;
+    this.failVideo = sinks?.fail ?? null;
+    this.session = new Session({ ...request, connectTimeoutMs: CONNECT_TIMEOUT_MS, log, ...(sinks ? { display: { videoSink: sinks.factory } } : {}) });
     const s = this.session;
     s.on('state', (state) => this.emit('state', state));
     s.on('closed', (failure) => this.emit('closed', failure));
@@ -96,6 +103,10 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
     this.session.inputs?.setKeyModifiers(modifiers);
   }
 
+  failVideoStream(displayId: number, streamId: number): void {
+    this.failVideo?.(displayId, streamId);
+  }
+
   bytesReceived(): number | null {
     return this.session.bytesReceived;
   }
@@ -107,5 +118,5 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
 }
 
 export function spiceSessionFactory(log: Logger): SessionFactory {
-  return (request) => new SpiceSessionAdapter(request, log);
+  return (request, video) => new SpiceSessionAdapter(request, log, video);
 }

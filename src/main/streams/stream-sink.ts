@@ -80,6 +80,8 @@ export interface EncodedVideoFrame {
 
 /** What a sink that draws in the engine may use: the channel's surfaces and its damage report. */
 export interface StreamSinkContext {
+  /** The display channel's id (spice-gtk's display id): which of the session's displays this is. */
+  readonly displayId: number;
   surface(surfaceId: number): Surface | undefined;
   /** Pixels of `surface` changed inside `rect` (already clipped to the surface). */
   damage(surface: Surface, rect: Rect): void;

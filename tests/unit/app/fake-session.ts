@@ -1,6 +1,6 @@
 // A scripted stand-in for the engine's Session: tests fire its events and read what the host asked of it.
 import { TypedEmitter } from '../../../src/core/util/typed-emitter';
-import type { EngineSession, EngineSessionEvents, SessionFactory, SessionRequest, SurfacePixels } from '../../../src/main/host/engine-session';
+import type { EngineSession, EngineSessionEvents, SessionFactory, SessionRequest, SessionVideo, SurfacePixels } from '../../../src/main/host/engine-session';
 import type { MouseModeName } from '../../../src/shared/session-types';
 
 export type InputCall =
@@ -16,8 +16,10 @@ export class FakeSession extends TypedEmitter<EngineSessionEvents> implements En
   connected = false;
   disconnected = false;
   received: number | null = null;
+  /** Streams the host said the renderer could not decode: [displayId, streamId]. */
+  readonly failedVideoStreams: [number, number][] = [];
 
-  constructor(readonly request: SessionRequest) {
+  constructor(readonly request: SessionRequest, readonly video?: SessionVideo) {
     super();
   }
 
@@ -62,6 +64,10 @@ export class FakeSession extends TypedEmitter<EngineSessionEvents> implements En
     this.calls.push(['setKeyModifiers', modifiers]);
   }
 
+  failVideoStream(displayId: number, streamId: number): void {
+    this.failedVideoStreams.push([displayId, streamId]);
+  }
+
   bytesReceived(): number | null {
     return this.received;
   }
@@ -76,8 +82,8 @@ export function fakeSessionFactory(): { factory: SessionFactory; sessions: FakeS
   const sessions: FakeSession[] = [];
   return {
     sessions,
-    factory: (request) => {
-      const session = new FakeSession(request);
+    factory: (request, video) => {
+      const session = new FakeSession(request, video);
       sessions.push(session);
       return session;
     },
