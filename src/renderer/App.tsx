@@ -8,6 +8,7 @@ import { RecentConnections } from './components/RecentConnections';
 import { SavedConnections } from './components/SavedConnections';
 import { SessionView } from './components/SessionView';
 import { SettingsPanel } from './components/SettingsPanel';
+import { probeVideoCodecs } from './video/codec-probe';
 
 const IDLE: StatusEvent = { type: 'status', state: 'idle' };
 const MAX_NOTICES = 5;
@@ -34,9 +35,17 @@ export function App({ api }: { readonly api: SaffronApi }) {
       api.on('shell', ({ type: _type, ...event }) => setShell(event)),
       api.on('notice', (event) => setNotices((list) => [...list, event.message].slice(-MAX_NOTICES))),
     ];
-    // Children subscribed in their own effects, which run first: now the host may talk.
-    api.ready();
+    // Children subscribed in their own effects, which run first: now the host may talk. First
+    // the codecs this renderer decodes, so the host advertises them in every session it starts
+    // (a kiosk's too, which starts on ready).
+    let unmounted = false;
+    void probeVideoCodecs().then((codecs) => {
+      if (unmounted) return;
+      api.videoCodecs(codecs);
+      api.ready();
+    });
     return () => {
+      unmounted = true;
       for (const off of offs) off();
     };
   }, [api]);
