@@ -11,6 +11,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { Bytes } from '../support/chunking';
+import { mainInitBody, startFakeServer, type FakeConnection } from '../support/fake-spice-server';
 import { cropImage, psnr, saveImageDiff, type RgbImage } from '../support/images';
 import { makeImage, waitForStableScreen } from '../support/scenes';
 import { requireProgram, startXspice } from '../support/servers';
@@ -190,4 +192,85 @@ test('H.264: Xspice streams H.264 (gstreamer:h264), the page decodes it with Web
 
 test('MJPEG: Xspice streams MJPEG (spice:mjpeg), the page decodes the JPEGs itself, and the screen matches xwd afterwards', async () => {
   await playAndCompare({ serverCodecs: 'spice:mjpeg', label: 'MJPEG' });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Hostile: a scripted server (no real one sends a broken stream) and the same page
+
+const DISPLAY_CAP_STREAM_REPORT = 1 << 4;
+const MSG_MAIN_INIT = 103;
+const MSG_MAIN_CHANNELS_LIST = 104;
+const MSG_SURFACE_CREATE = 314;
+const MSG_STREAM_CREATE = 122;
+const MSG_STREAM_DATA = 123;
+const MSGC_STREAM_REPORT = 102;
+
+/** Reads client messages (mini header: u16 type, u32 size) until one of `type` arrives. */
+async function readClientMessage(c: FakeConnection, type: number): Promise<Buffer> {
+  for (;;) {
+    const header = await c.read(6);
+    const body = await c.read(header.readUInt32LE(2));
+    if (header.readUInt16LE(0) === type) return body;
+  }
+}
+
+/** STREAM_CREATE: u32 surface, u32 id, u8 flags, u8 codec, u64 stamp, u32 stream w/h, u32 src w/h, Rect dest (t, l, b, r), Clip (u8 0: none). */
+function vp8StreamCreate(id: number): Uint8Array {
+  return new Bytes().u32(0).u32(id).u8(0).u8(2).u64(0).u32(64).u32(48).u32(64).u32(48).i32(100).i32(100).i32(148).i32(164).u8(0).build();
+}
+
+/**
+ * A VP8 "key frame" that lies: a valid frame tag, start code and size, and a first partition
+ * said to be 2000 bytes long in a frame of 24 (tag: key frame, version 0, shown, size << 5).
+ */
+function corruptVp8KeyFrame(): Uint8Array {
+  const partition = 2000;
+  const tag = (partition << 5) | 0x10;
+  return new Bytes().u8(tag & 0xff).u8((tag >> 8) & 0xff).u8((tag >> 16) & 0xff).u8(0x9d).u8(0x01).u8(0x2a).u16(64).u16(48).raw(new Uint8Array(16).fill(0xa5)).build();
+}
+
+test('hostile: a VP8 stream the page cannot decode goes back to the server as "not supported", and the session goes on', async () => {
+  const STREAM_ID = 7;
+  let report: Buffer | undefined;
+  let framesSent = 0;
+  const server = await startFakeServer(async (c, index) => {
+    if (index === 0) {
+      await c.acceptLink();
+      c.sendMessage(MSG_MAIN_INIT, mainInitBody());
+      c.sendMessage(MSG_MAIN_CHANNELS_LIST, new Bytes().u32(1).u8(2).u8(0).build());
+      await new Promise((r) => c.socket.once('close', r));
+      return;
+    }
+    await c.acceptLink([DISPLAY_CAP_STREAM_REPORT]);
+    c.sendMessage(MSG_SURFACE_CREATE, new Bytes().u32(0).u32(1024).u32(768).u32(32).u32(1).build());
+    c.sendMessage(MSG_STREAM_CREATE, vp8StreamCreate(STREAM_ID));
+    // Frames keep coming, as from a real server, until the client hands the stream back.
+    const frame = corruptVp8KeyFrame();
+    const sender = setInterval(() => {
+      framesSent++;
+      c.sendMessage(MSG_STREAM_DATA, new Bytes().u32(STREAM_ID).u32(framesSent * 40).u32(frame.length).raw(frame).build());
+    }, 100);
+    try {
+      report = await readClientMessage(c, MSGC_STREAM_REPORT);
+    } finally {
+      clearInterval(sender);
+    }
+    await new Promise((r) => c.socket.once('close', r));
+  });
+  let page: Page | null = null;
+  try {
+    const opened = await openApp(browser, web.url);
+    page = opened.page;
+    await connectThroughForm(page, server.port);
+    await waitFor('the stream handed back to the server', () => report !== undefined, 60_000);
+    // stream 7, 0 frames, 0xFFFFFFFF drops: "this client cannot play the stream".
+    assert.deepEqual([report!.readUInt32LE(0), report!.readUInt32LE(16), report!.readUInt32LE(20)], [STREAM_ID, 0, 0xffffffff]);
+    await waitFor('the status bar to say so', async () => /VP8, 0 frames decoded; 1 stream sent as images instead/.test(await videoNote(page!)), 10_000);
+    assert.match((await page.getByRole('status').textContent()) ?? '', /^Connected/, 'the session goes on');
+    assert.ok(await page.getByRole('img', { name: 'Remote display' }).isVisible());
+    assert.deepEqual(opened.problems, [], 'no page errors');
+  } finally {
+    await page?.close();
+    await server.stop();
+  }
 });
