@@ -76,11 +76,18 @@ export class DisplayModel {
    * A decoded video frame (RGBA of dest's size, scaled and flipped) goes into the surface copy
    * inside its clip, and the part that changed is painted. False: no such surface (any more).
    */
-  videoFrame(displayId: number, surfaceId: number, frame: Uint8ClampedArray, dest: VideoRect, clip: readonly VideoRect[] | null): boolean {
+  videoFrame(displayId: number, surfaceId: number, frame: Uint8ClampedArray<ArrayBuffer>, dest: VideoRect, clip: readonly VideoRect[] | null): boolean {
     const surface = this.surfaces.get(displayId);
     if (!surface || surface.surfaceId !== surfaceId) return false;
     const changed = copyVideoPixels(frame, dest, clip, surface.rgba, { x: 0, y: 0, width: surface.width, height: surface.height });
     if (!changed) return true;
+    const whole = changed.x === dest.x && changed.y === dest.y && changed.width === dest.width && changed.height === dest.height;
+    if (whole && (clip === null || clip.some((r) => r.x <= dest.x && r.y <= dest.y && r.x + r.width >= dest.x + dest.width && r.y + r.height >= dest.y + dest.height))) {
+      // All of the frame shows: paint it as it is (putImageData copies; no new array per frame).
+      const image = new ImageData(frame, dest.width, dest.height);
+      for (const sink of this.sinks) if (sink.layout.displayId === displayId) sink.paint(image, dest.x, dest.y);
+      return true;
+    }
     const pixels = new Uint8ClampedArray(changed.width * changed.height * 4);
     const rowBytes = changed.width * 4;
     for (let row = 0; row < changed.height; row++) {

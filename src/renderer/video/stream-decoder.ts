@@ -1,11 +1,34 @@
 import type { VideoCodecName } from '../../shared/video-ipc';
 import { WEBCODECS_STRINGS } from './codec-probe';
 import { isKeyFrame } from './keyframes';
-import { VideoDecodeError, type DecodedPicture, type StreamDecoder } from './stream-decoder-types';
+import { VideoDecodeError, type StreamDecoder } from './stream-decoder-types';
 
-/** A picture the browser decoded (a VideoFrame or an ImageBitmap): what frame-renderer.ts draws. */
-export interface DrawablePicture extends DecodedPicture {
-  readonly source: CanvasImageSource;
+/**
+ * A picture the browser decoded, as frame-renderer.ts takes it: RGBA bytes already (a VideoFrame
+ * converted with copyTo: a 1080p I420 frame in 1.8 ms here, against 20.9 ms to draw it on a
+ * canvas and read it back — medians of 30, docs/architecture.md), or something a canvas draws
+ * (an ImageBitmap from a JPEG; a VideoFrame when this browser's copyTo cannot convert to RGBA).
+ */
+export type DrawablePicture =
+  | { readonly kind: 'rgba'; readonly width: number; readonly height: number; readonly rgba: Uint8ClampedArray<ArrayBuffer>; close(): void }
+  | { readonly kind: 'image'; readonly source: CanvasImageSource; close(): void };
+
+/** RGBA buffers of one size, reused: a fresh 8 MB array per 1080p frame costs more than the decode. */
+class BufferPool {
+  private readonly free: Uint8ClampedArray<ArrayBuffer>[] = [];
+  private bytes = 0;
+
+  take(bytes: number): Uint8ClampedArray<ArrayBuffer> {
+    if (bytes !== this.bytes) {
+      this.free.length = 0;
+      this.bytes = bytes;
+    }
+    return this.free.pop() ?? new Uint8ClampedArray(bytes);
+  }
+
+  give(buffer: Uint8ClampedArray<ArrayBuffer>): void {
+    if (buffer.length === this.bytes && this.free.length < 4) this.free.push(buffer);
+  }
 }
 
 interface Pending {
@@ -25,6 +48,9 @@ class WebCodecsStreamDecoder implements StreamDecoder<DrawablePicture> {
   private next = 0;
   private broken: Error | null = null;
   private started = false;
+  private readonly pool = new BufferPool();
+  /** Whether copyTo converts to RGBA here (false once it refused: frames go to a canvas then). */
+  private convertsToRgba = true;
 
   constructor(private readonly codec: Exclude<VideoCodecName, 'mjpeg'>) {
     this.decoder = new VideoDecoder({
@@ -76,7 +102,24 @@ class WebCodecsStreamDecoder implements StreamDecoder<DrawablePicture> {
       this.pending.delete(earlier);
     }
     this.pending.delete(timestamp);
-    mine.resolve({ source: frame, close: () => frame.close() });
+    if (!this.convertsToRgba) {
+      mine.resolve({ kind: 'image', source: frame, close: () => frame.close() });
+      return;
+    }
+    const width = frame.displayWidth;
+    const height = frame.displayHeight;
+    const rgba = this.pool.take(width * height * 4);
+    frame.copyTo(rgba, { format: 'RGBA' }).then(
+      () => {
+        frame.close();
+        mine.resolve({ kind: 'rgba', width, height, rgba, close: () => this.pool.give(rgba) });
+      },
+      () => {
+        // This browser's copyTo does not convert: draw the frame on a canvas instead.
+        this.convertsToRgba = false;
+        mine.resolve({ kind: 'image', source: frame, close: () => frame.close() });
+      },
+    );
   }
 
   private fail(error: Error): void {
@@ -95,7 +138,7 @@ class JpegStreamDecoder implements StreamDecoder<DrawablePicture> {
     if (this.closed) throw new VideoDecodeError('the stream ended');
     try {
       const bitmap = await createImageBitmap(new Blob([data], { type: 'image/jpeg' }));
-      return { source: bitmap, close: () => bitmap.close() };
+      return { kind: 'image', source: bitmap, close: () => bitmap.close() };
     } catch (error) {
       throw new VideoDecodeError(`an MJPEG frame did not decode: ${error instanceof Error ? error.message : String(error)}`);
     }

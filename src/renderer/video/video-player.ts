@@ -14,20 +14,20 @@ interface PaintedStream<P extends DecodedPicture> {
   readonly topDown: boolean;
   clip: readonly VideoRect[] | null;
   /** The latest frame painted (RGBA of lastDest's size), for covering stale damage. */
-  lastFrame: Uint8ClampedArray | null;
+  lastFrame: Uint8ClampedArray<ArrayBuffer> | null;
   lastDest: VideoRect | null;
   readonly render: FrameRender<P>;
 }
 
 /** Draws a decoded picture into dest-sized RGBA: scaled, flipped when not top-down (frame-renderer.ts). */
-export type FrameRender<P extends DecodedPicture> = (picture: P, dest: VideoRect, topDown: boolean) => Uint8ClampedArray;
+export type FrameRender<P extends DecodedPicture> = (picture: P, dest: VideoRect, topDown: boolean) => Uint8ClampedArray<ArrayBuffer>;
 
 /** What the player paints into: the renderer's copy of the surfaces (DisplayModel). */
 export interface VideoSurfaces {
   coverPatch: ((displayId: number, pixels: Uint8ClampedArray, area: VideoRect) => void) | null;
   damage(event: DamageEvent): void;
   /** False when the surface is gone. */
-  videoFrame(displayId: number, surfaceId: number, frame: Uint8ClampedArray, dest: VideoRect, clip: readonly VideoRect[] | null): boolean;
+  videoFrame(displayId: number, surfaceId: number, frame: Uint8ClampedArray<ArrayBuffer>, dest: VideoRect, clip: readonly VideoRect[] | null): boolean;
 }
 
 /** The stream's state as decoding sees it: changed as events arrive. */
@@ -212,8 +212,13 @@ export class VideoPlayer<P extends DecodedPicture> {
     try {
       const stream = this.painted.get(key);
       if (!stream) return; // destroyed meanwhile, or failed
+      // The renderer may reuse its buffer for the next frame: what is kept is always the latest.
       const pixels = stream.render(picture, dest, stream.topDown);
-      if (!this.deps.model.videoFrame(stream.displayId, stream.surfaceId, pixels, dest, stream.clip)) return;
+      if (!this.deps.model.videoFrame(stream.displayId, stream.surfaceId, pixels, dest, stream.clip)) {
+        stream.lastFrame = null;
+        stream.lastDest = null;
+        return;
+      }
       stream.lastFrame = pixels;
       stream.lastDest = dest;
       this.frameCounts[codec] = (this.frameCounts[codec] ?? 0) + 1;

@@ -8,6 +8,7 @@ import type { VideoCodecName, VideoRect } from '../../../src/shared/video-ipc';
 import { describeVideo } from '../../../src/renderer/video/describe-video';
 import { isH264KeyFrame, isKeyFrame, isVp8KeyFrame, isVp9KeyFrame } from '../../../src/renderer/video/keyframes';
 import { VideoDecodeError, type DecodedPicture, type StreamDecoder } from '../../../src/renderer/video/stream-decoder-types';
+import { scaleRgba } from '../../../src/renderer/video/rgba-scale';
 import { copyVideoPixels } from '../../../src/renderer/video/video-composite';
 import { VideoPlayer, type VideoSurfaces } from '../../../src/renderer/video/video-player';
 
@@ -64,6 +65,31 @@ test('video pixels land only inside dest ∩ clip ∩ the target, at their own p
   assert.equal(copyVideoPixels(frame, dest, [], patch, patchArea), null, 'an empty clip shows nothing');
 });
 
+/** Pixels of a w × h RGBA picture as their red values, row by row. */
+const reds = (rgba: Uint8ClampedArray, w: number, h: number): number[][] =>
+  Array.from({ length: h }, (_, y) => Array.from({ length: w }, (_, x) => rgba[(y * w + x) * 4]));
+
+test('decoded pictures are placed as spice-gtk does: nearest neighbour to fill dest, flipped unless top-down', () => {
+  // 3 × 2 source, red = 10 × row + column.
+  const src = new Uint8ClampedArray(3 * 2 * 4);
+  for (let y = 0; y < 2; y++) for (let x = 0; x < 3; x++) src.set([10 * y + x, 0, 0, 255], (y * 3 + x) * 4);
+  const same = new Uint8ClampedArray(3 * 2 * 4);
+  scaleRgba(src, 3, 2, same, 3, 2, true);
+  assert.deepEqual(reds(same, 3, 2), [[0, 1, 2], [10, 11, 12]]);
+  scaleRgba(src, 3, 2, same, 3, 2, false);
+  assert.deepEqual(reds(same, 3, 2), [[10, 11, 12], [0, 1, 2]], 'bottom-up: the first decoded row is the bottom row');
+  const up = new Uint8ClampedArray(6 * 4 * 4);
+  scaleRgba(src, 3, 2, up, 6, 4, true);
+  assert.deepEqual(reds(up, 6, 4), [[0, 0, 1, 1, 2, 2], [0, 0, 1, 1, 2, 2], [10, 10, 11, 11, 12, 12], [10, 10, 11, 11, 12, 12]]);
+  const down = new Uint8ClampedArray(2 * 1 * 4);
+  scaleRgba(src, 3, 2, down, 2, 1, false);
+  // Flipped first, then sampled at pixel centres: columns 0.75 → 0 and 2.25 → 2, row 1 of the
+  // flipped picture, which is the first row decoded.
+  assert.deepEqual(reds(down, 2, 1), [[0, 2]]);
+  assert.equal(down[3], 255, 'alpha travels with the pixel');
+  assert.throws(() => scaleRgba(src, 4, 2, same, 3, 2, true), RangeError);
+});
+
 test('the status note names codecs and counts, and failures', () => {
   assert.equal(describeVideo({ streams: {}, frames: {}, failed: 0 }), null);
   assert.equal(describeVideo({ streams: { vp8: 1 }, frames: { vp8: 412 }, failed: 0 }), 'Video: VP8, 412 frames decoded');
@@ -107,7 +133,7 @@ class RecordingSurfaces implements VideoSurfaces {
     }
     this.log.push(`damage ${event.patches[0].x},${event.patches[0].y}`);
   }
-  videoFrame(_displayId: number, _surfaceId: number, frame: Uint8ClampedArray, dest: VideoRect, clip: readonly VideoRect[] | null): boolean {
+  videoFrame(_displayId: number, _surfaceId: number, frame: Uint8ClampedArray<ArrayBuffer>, dest: VideoRect, clip: readonly VideoRect[] | null): boolean {
     if (this.surfaceGone) return false;
     this.log.push(`frame ${frame[0]} at ${dest.x},${dest.y} clip ${clip === null ? 'none' : clip.length}`);
     return true;
