@@ -41,6 +41,8 @@ interface DecodingStream<P extends DecodedPicture> {
 interface QueueEntry {
   ready: boolean;
   run: () => void;
+  /** Frees what run() would have used, when the entry is dropped instead (reset). */
+  discard?: () => void;
   readonly key: string | null;
   readonly since: number;
 }
@@ -88,6 +90,8 @@ export class VideoPlayer<P extends DecodedPicture> {
   private readonly frameCounts: Partial<Record<VideoCodecName, number>> = {};
   private failedCount = 0;
   private watchdog: ReturnType<typeof setInterval> | null = null;
+  /** Bumped by reset(): decodes that finish after it belong to a session that is gone. */
+  private generation = 0;
   private readonly now: () => number;
 
   constructor(private readonly deps: VideoPlayerDeps<P>) {
@@ -146,13 +150,20 @@ export class VideoPlayer<P extends DecodedPicture> {
     const entry: QueueEntry = { ready: false, run: () => {}, key, since: this.now() };
     this.queue.push(entry);
     this.startWatchdog();
+    const generation = this.generation;
     stream.decoder.decode(event.data).then(
       (picture) => {
+        if (generation !== this.generation) {
+          picture?.close();
+          return;
+        }
         entry.run = () => this.paint(key, stream.codec, picture, event.dest);
+        entry.discard = () => picture?.close();
         entry.ready = true;
         this.drain();
       },
       (error: unknown) => {
+        if (generation !== this.generation) return;
         this.fail(key, error instanceof Error ? error.message : String(error));
         entry.ready = true;
         this.drain();
@@ -181,7 +192,8 @@ export class VideoPlayer<P extends DecodedPicture> {
     for (const stream of this.decoding.values()) stream.decoder.close();
     this.decoding.clear();
     this.painted.clear();
-    this.queue.length = 0;
+    for (const entry of this.queue.splice(0)) entry.discard?.();
+    this.generation++;
     this.reportedUnknown.clear();
     this.stopWatchdog();
   }

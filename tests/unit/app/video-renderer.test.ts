@@ -262,3 +262,21 @@ test('player: skipped frames paint nothing; frames for a surface that went away 
   player.damage(damage(0, 0));
   assert.deepEqual(surfaces.log, ['damage 0,0'], 'nothing waits after a reset');
 });
+
+test('player: pictures decoded for a session that was reset are freed, never painted', async () => {
+  const { player, surfaces, decoders } = playerHarness();
+  player.created(created(1));
+  player.frame(frame(1, 1));
+  player.frame(frame(1, 2));
+  const { decoder } = decoders[0];
+  const queued = picture(2);
+  decoder.waiting[1].resolve(queued); // ready, but behind the first frame
+  await flush();
+  player.reset();
+  assert.equal(queued.closed, true, 'a picture waiting in the queue is freed by the reset');
+  const late = picture(1);
+  decoder.waiting[0].resolve(late); // finishes after the reset
+  await flush();
+  assert.equal(late.closed, true);
+  assert.deepEqual(surfaces.log, []);
+});
