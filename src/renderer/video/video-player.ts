@@ -139,7 +139,7 @@ export class VideoPlayer<P extends DecodedPicture> {
     const key = streamKey(event.displayId, event.streamId);
     const stream = this.decoding.get(key);
     if (!stream) {
-      // A stream this page never saw start (it was reloaded midway): it cannot be decoded here.
+      // A stream this renderer never saw start (it said ready again midway): it cannot be decoded here.
       if (!this.reportedUnknown.has(key)) {
         this.reportedUnknown.add(key);
         this.deps.streamFailed(event.displayId, event.streamId);
