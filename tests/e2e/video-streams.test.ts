@@ -2,8 +2,8 @@
 // Chromium connecting through the form, and a real Xspice with streaming video on
 // (XSPICE_STREAMING_VIDEO=all) whose encoder is chosen with XSPICE_VIDEO_CODECS. A loop of
 // photo-like frames plays in the guest (ImageMagick `animate`); the server turns it into a
-// stream of the codec under test; the page must decode the frames itself (WebCodecs for VP8 and
-// H.264, the browser's JPEG decoder for MJPEG) — the status bar counts frames decoded in the
+// stream of the codec under test; the page must decode the frames itself (WebCodecs for VP8,
+// H.264 and VP9, the browser's JPEG decoder for MJPEG) — the status bar counts frames decoded in the
 // page, so a stream silently sent as images fails the test. While it plays, the video's area
 // must look like the guest's pictures; a window opened over part of it must show exactly while
 // frames keep arriving (the server clips the stream, then ends it and sends images). Then the animation is frozen, the server
@@ -231,6 +231,11 @@ test('VP8: Xspice streams VP8 (gstreamer:vp8), the page decodes it with WebCodec
 test('H.264: Xspice streams H.264 (gstreamer:h264), the page decodes it with WebCodecs, and the screen matches xwd afterwards', async () => {
   requireGstreamerPlugin('libgstx264.so', 'gstreamer1.0-plugins-ugly');
   await playAndCompare({ serverCodecs: 'gstreamer:h264', label: 'H.264', webCodecs: 'avc1.42E01F' });
+});
+
+test('VP9: Xspice streams VP9 (gstreamer:vp9), the page decodes it with WebCodecs, and the screen matches xwd afterwards', async () => {
+  requireGstreamerPlugin('libgstvpx.so', 'gstreamer1.0-plugins-good');
+  await playAndCompare({ serverCodecs: 'gstreamer:vp9', label: 'VP9', webCodecs: 'vp09.00.10.08' });
 });
 
 test('MJPEG: Xspice streams MJPEG (spice:mjpeg), the page decodes the JPEGs itself, and the screen matches xwd afterwards', async () => {
