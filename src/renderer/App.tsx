@@ -10,6 +10,7 @@ import { SavedConnections } from './components/SavedConnections';
 import { SessionView } from './components/SessionView';
 import { SettingsPanel } from './components/SettingsPanel';
 import type { DisplayWindowOpener } from './view/display-windows';
+import { probeVideoCodecs } from './video/codec-probe';
 
 const IDLE: StatusEvent = { type: 'status', state: 'idle' };
 const MAX_NOTICES = 5;
@@ -45,11 +46,13 @@ export function App({ api, displayWindow = null, openDisplayWindow = null }: App
       api.on('notice', (event) => setNotices((list) => [...list, event.message].slice(-MAX_NOTICES))),
     ];
     // Children subscribed in their own effects, which run first: now the host may talk. What
-    // WebCodecs can do goes first, so a session opened at launch already asks for Opus.
+    // WebCodecs can do goes first (the sound it decodes, the video codecs), so every session the
+    // host starts, a kiosk's or one opened at launch too, asks for Opus and advertises them.
     let mounted = true;
-    void probeAudioSupport().then((support) => {
+    void Promise.all([probeAudioSupport(), probeVideoCodecs()]).then(([support, codecs]) => {
       if (!mounted) return;
       api.audioSupport(support);
+      api.videoCodecs(codecs);
       api.ready();
     });
     return () => {

@@ -11,6 +11,7 @@ import { isKeyComboName } from './key-combos';
 import { AGENT_EVENT_VALIDATORS, AGENT_REQUEST_VALIDATORS } from './agent-ipc';
 import { MAX_PEM_LENGTH, MAX_PROFILE_NAME, MAX_PROFILES, MAX_RECENT, type Profile, type ProfileFields, type RecentConnection, type Settings } from './profiles';
 import type { ConnectTarget, MouseModeName, SessionState } from './session-types';
+import { VIDEO_EVENT_VALIDATORS, VIDEO_REQUEST_VALIDATORS } from './video-validators';
 
 export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
@@ -282,6 +283,7 @@ const REQUEST_VALIDATORS: { readonly [K in HostRequestType]: MessageValidator<Ho
     if (typeof f.enabled !== 'boolean') return 'enabled must be a boolean';
     return { type: 'setGuestDisplayEnabled', monitor: f.monitor, enabled: f.enabled };
   },
+  ...VIDEO_REQUEST_VALIDATORS,
 };
 
 function validateTarget(value: unknown): ConnectTarget | string {
@@ -507,6 +509,7 @@ const EVENT_VALIDATORS: { readonly [K in HostEventType]: MessageValidator<HostEv
   command: (f) => only(f, ['command']) ?? (isOneOf(f.command, MENU_COMMAND_NAMES) ? { type: 'command', command: f.command } : 'command is unknown'),
   ...AGENT_EVENT_VALIDATORS,
   ...AUDIO_EVENT_VALIDATORS,
+  ...VIDEO_EVENT_VALIDATORS,
 };
 
 function validateWith<T>(value: unknown, validators: Readonly<Record<string, MessageValidator<T>>>, what: string): Validated<T> {

@@ -15,6 +15,7 @@ export type { ClipboardEvent, ClipboardItemData, ClipboardMimeType, FileChunkWan
 import { AUDIO_HOST_EVENT_TYPES, type AudioHostEvent, type AudioHostRequest, type AudioSupport } from './ipc-audio';
 
 export * from './ipc-audio';
+import { VIDEO_EVENT_TYPES, type VideoCodecName, type VideoEvent, type VideoRequest } from './video-ipc';
 
 export { MAX_SURFACE_SIDE, isValidScancode, validateHostEvent, validateHostRequest, type Validated } from './ipc-validators';
 
@@ -84,7 +85,9 @@ export type HostRequest =
    */
   | { readonly type: 'resizeGuestDisplay'; readonly monitor: number; readonly width: number; readonly height: number }
   /** Switches a guest monitor on or off (the Displays list; closing a display's window). */
-  | { readonly type: 'setGuestDisplayEnabled'; readonly monitor: number; readonly enabled: boolean };
+  | { readonly type: 'setGuestDisplayEnabled'; readonly monitor: number; readonly enabled: boolean }
+  /** Video streams decoded in the renderer (video-ipc.ts). */
+  | VideoRequest;
 
 export type HostRequestType = HostRequest['type'];
 
@@ -245,7 +248,9 @@ export type HostEvent =
   | ShellEvent
   | CommandEvent
   | AgentEvent
-  | AudioHostEvent;
+  | AudioHostEvent
+  /** Video streams decoded in the renderer (video-ipc.ts). */
+  | VideoEvent;
 
 export type HostEventType = HostEvent['type'];
 export type HostEventOf<T extends HostEventType> = Extract<HostEvent, { type: T }>;
@@ -270,6 +275,7 @@ export const HOST_EVENT_TYPES: readonly HostEventType[] = [
   'fileChunkWanted',
   'fileTransfer',
   ...AUDIO_HOST_EVENT_TYPES,
+  ...VIDEO_EVENT_TYPES,
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -308,6 +314,10 @@ export interface SaffronApi {
   sendRecordSamples(data: ArrayBuffer): void;
   resizeGuestDisplay(monitor: number, width: number, height: number): void;
   setGuestDisplayEnabled(monitor: number, enabled: boolean): void;
+  /** What this renderer can decode (send before connecting): the engine advertises exactly these. */
+  videoCodecs(codecs: readonly VideoCodecName[]): void;
+  /** A stream could not be decoded here: the engine drops it and the server sends images instead. */
+  videoStreamFailed(displayId: number, streamId: number): void;
   /** Subscribes to one event type; unknown types throw. Returns the unsubscribe function. */
   on<T extends HostEventType>(type: T, listener: (event: HostEventOf<T>) => void): () => void;
 }
@@ -341,6 +351,8 @@ export const SAFFRON_API_METHODS = [
   'sendRecordSamples',
   'resizeGuestDisplay',
   'setGuestDisplayEnabled',
+  'videoCodecs',
+  'videoStreamFailed',
   'on',
 ] as const satisfies readonly (keyof SaffronApi)[];
 
@@ -424,6 +436,8 @@ export function createSaffronApi(transport: ApiTransport): SaffronApi {
     sendRecordSamples: (data) => post({ type: 'recordSamples', data }),
     resizeGuestDisplay: (monitor, width, height) => post({ type: 'resizeGuestDisplay', monitor, width, height }),
     setGuestDisplayEnabled: (monitor, enabled) => post({ type: 'setGuestDisplayEnabled', monitor, enabled }),
+    videoCodecs: (codecs) => post({ type: 'videoCodecs', codecs: [...codecs] }),
+    videoStreamFailed: (displayId, streamId) => post({ type: 'videoStreamFailed', displayId, streamId }),
     on(type, listener) {
       if (!(HOST_EVENT_TYPES as readonly string[]).includes(type)) throw new TypeError(`saffron: unknown event "${String(type)}"`);
       if (typeof listener !== 'function') throw new TypeError('saffron: a listener must be a function');

@@ -88,6 +88,7 @@ export class DisplayChannel extends Channel {
     const codecs = options.codecs ?? engineImageCodecs();
     this.resolver = new ImageResolver(resources, this.surfaces, codecs, context.log);
     const sink = (options.videoSink ?? engineVideoSink(codecs))({
+      displayId: id,
       surface: (surfaceId) => this.surfaces.get(surfaceId),
       damage: (surface, rect) => this.events.damage(surface, rect),
       log: context.log,

@@ -11,6 +11,7 @@ import {
   type StatusEvent,
 } from '../../shared/ipc';
 import type { MouseModeName } from '../../shared/session-types';
+import type { VideoCodecName } from '../../shared/video-ipc';
 import type { CursorShape } from '../channels/cursor-shape';
 import type { Logger } from '../session/logger';
 import { SessionError } from '../session/session-error';
@@ -123,6 +124,8 @@ export class EngineHost {
   private keyModifiers: number | null = null;
   /** The last connection asked for, so a refused password can be retried with its options. */
   private lastPlan: ConnectPlan | null = null;
+  /** What the renderer said it decodes (videoCodecs); null: it never said, the engine plays video itself. */
+  private videoCodecs: readonly VideoCodecName[] | null = null;
   private disposed = false;
   /** The guest agent's clipboard and file transfers for the current session. */
   private agentBridge: AgentBridge | null = null;
@@ -219,6 +222,13 @@ export class EngineHost {
       case 'importVv':
       case 'saveSettings':
         this.library.handle(request);
+        return;
+      case 'videoCodecs':
+        // Applies to the sessions started from now on: the codecs are advertised when the display channel links.
+        this.videoCodecs = request.codecs;
+        return;
+      case 'videoStreamFailed':
+        session?.failVideoStream?.(request.displayId, request.streamId);
         return;
       case 'resizeGuestDisplay':
         this.guestDisplays()?.resize(request.monitor, request.width, request.height);
@@ -344,7 +354,7 @@ export class EngineHost {
     let session: EngineSession;
     try {
       const audio = this.audio.sessionOptions();
-      session = this.options.createSession(audio ? { ...plan.options, audio } : plan.options);
+      session = this.options.createSession(audio ? { ...plan.options, audio } : plan.options, this.videoCodecs ? { codecs: this.videoCodecs } : undefined);
     } catch (error) {
       this.emit({ type: 'status', state: 'disconnected', ...base, failure: failureOf(error), canRetry: true });
       return;
@@ -424,6 +434,11 @@ export class EngineHost {
     });
     on('agent', (state) => this.displays?.agentChanged(state));
     on('damage', ({ displayId, surfaceId, surface, area, receivedAt }) => this.damaged(displayId, surfaceId, surface, area, receivedAt));
+    on('video', ({ event, transfer }) => {
+      // In order with the damage: whatever was drawn before this stream event goes first.
+      this.sendPendingDamage();
+      this.send(event, transfer);
+    });
     on('monitors', ({ displayId, monitors, maxAllowed }) => {
       this.monitors.set(displayId, monitors);
       if (maxAllowed !== undefined) this.maxAllowed.set(displayId, maxAllowed);
@@ -539,6 +554,11 @@ export class EngineHost {
       return;
     }
     this.budget.spend(pendingBytes);
+    this.sendPendingDamage();
+  }
+
+  /** Sends every surface's pending damage now, whatever the interval and budget say. */
+  private sendPendingDamage(): void {
     this.lastFlushAt = performance.now();
     for (const state of this.surfaces.values()) {
       if (state.pending.isEmpty) continue;

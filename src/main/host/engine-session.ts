@@ -6,6 +6,7 @@
 import type { Failure } from '../../shared/errors';
 import type { MonitorArea } from '../../shared/ipc';
 import type { MouseModeName, SessionState } from '../../shared/session-types';
+import type { VideoCodecName, VideoEvent } from '../../shared/video-ipc';
 import type { CursorShape } from '../channels/cursor-shape';
 import type { ConnectOptions } from '../profiles/connect-options';
 import type { HostAgent } from './host-agent';
@@ -50,6 +51,8 @@ export interface EngineSessionEvents extends EngineAudioEvents {
   notice: string;
   /** What the session is doing now ("reconnecting, attempt 2 of 10"); null when nothing special. */
   detail: string | null;
+  /** A video stream event for a renderer that decodes (only with SessionVideo codecs); `transfer` may move. */
+  video: { event: VideoEvent; transfer: ArrayBuffer[] };
 }
 
 export interface EngineSession {
@@ -78,6 +81,8 @@ export interface EngineSession {
   agentState?(): GuestAgentState;
   /** Sends the agent a monitors configuration: index = monitor, null = switched off. */
   setGuestMonitors?(monitors: readonly (GuestMonitorRequest | null)[]): void;
+  /** The renderer could not decode this stream: drop it, so the server falls back to images. */
+  failVideoStream?(displayId: number, streamId: number): void;
 }
 
 /** absent: no agent in the guest; pending: not known yet, or starting; ready: it takes a monitors configuration. */
@@ -94,4 +99,9 @@ export interface GuestMonitorRequest {
 /** Everything needed to reach and log in to one server (secrets included: only the session sees them). */
 export type SessionRequest = ConnectOptions & { readonly audio?: SessionAudioOptions };
 
-export type SessionFactory = (request: SessionRequest) => EngineSession;
+/** How the front end plays video: the codecs its renderer decodes (none: the engine's own MJPEG sink). */
+export interface SessionVideo {
+  readonly codecs: readonly VideoCodecName[];
+}
+
+export type SessionFactory = (request: SessionRequest, video?: SessionVideo) => EngineSession;

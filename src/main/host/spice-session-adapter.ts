@@ -6,7 +6,8 @@ import type { Logger } from '../session/logger';
 import { Session } from '../session/session';
 import type { HostAgent } from './host-agent';
 import type { AgentStatus } from '../agent/guest-agent';
-import type { EngineSession, EngineSessionEvents, GuestAgentState, GuestMonitorRequest, SessionFactory, SessionRequest } from './engine-session';
+import { rendererVideoSinks } from '../streams/renderer-video-sink';
+import type { EngineSession, EngineSessionEvents, GuestAgentState, GuestMonitorRequest, SessionFactory, SessionRequest, SessionVideo } from './engine-session';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -18,10 +19,16 @@ const CONNECT_TIMEOUT_MS = 10_000;
 class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements EngineSession {
   private readonly session: Session;
   private lastShape: CursorShape | null | undefined = undefined;
+  /** Reports renderer decode failures to the video sinks; null when the engine plays video itself. */
+  private readonly failVideo: ((displayId: number, streamId: number) => void) | null = null;
 
-  constructor(request: SessionRequest, log: Logger) {
+  constructor(request: SessionRequest, log: Logger, video?: SessionVideo) {
     super();
-    this.session = new Session({ ...request, connectTimeoutMs: CONNECT_TIMEOUT_MS, log });
+    // A renderer that decodes video gets the streams (renderer-video-sink.ts); otherwise the
+    // engine's default sink plays MJPEG into the surface, as the command line does.
+    const sinks = video && video.codecs.length > 0 ? rendererVideoSinks(video.codecs, (event, transfer) => this.emit('video', { event, transfer })) : null;
+    this.failVideo = sinks?.fail ?? null;
+    this.session = new Session({ ...request, connectTimeoutMs: CONNECT_TIMEOUT_MS, log, ...(sinks ? { display: { videoSink: sinks.factory } } : {}) });
     const s = this.session;
     s.on('state', (state) => this.emit('state', state));
     s.on('closed', (failure) => this.emit('closed', failure));
@@ -120,6 +127,10 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
     this.session.agent.setMonitors(monitors);
   }
 
+  failVideoStream(displayId: number, streamId: number): void {
+    this.failVideo?.(displayId, streamId);
+  }
+
   bytesReceived(): number | null {
     return this.session.bytesReceived;
   }
@@ -145,5 +156,5 @@ function agentStateOf(status: AgentStatus): GuestAgentState {
 }
 
 export function spiceSessionFactory(log: Logger): SessionFactory {
-  return (request) => new SpiceSessionAdapter(request, log);
+  return (request, video) => new SpiceSessionAdapter(request, log, video);
 }

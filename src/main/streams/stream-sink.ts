@@ -10,8 +10,9 @@ import type { Surface } from '../surfaces/surface';
  *
  * - The command line's sink (mjpeg-surface-sink.ts) decodes MJPEG in the engine and draws the
  *   frames into the engine's surface, as spice-gtk does.
- * - The app can give a sink that forwards frames encoded to the renderer, where WebCodecs'
- *   VideoDecoder (VP8, VP9, H.264) or ImageDecoder (MJPEG) decodes and paints them.
+ * - The app's sink (renderer-video-sink.ts) forwards the frames encoded to the renderer, where
+ *   WebCodecs' VideoDecoder (VP8, VP9, H.264) or createImageBitmap (MJPEG) decodes and paints
+ *   them.
  *
  * Which codecs a sink lists in `codecs` is exactly what the display channel advertises
  * (CODEC_* capabilities), so the server never starts a stream no sink can play.
@@ -80,6 +81,8 @@ export interface EncodedVideoFrame {
 
 /** What a sink that draws in the engine may use: the channel's surfaces and its damage report. */
 export interface StreamSinkContext {
+  /** The display channel's id (spice-gtk's display id): which of the session's displays this is. */
+  readonly displayId: number;
   surface(surfaceId: number): Surface | undefined;
   /** Pixels of `surface` changed inside `rect` (already clipped to the surface). */
   damage(surface: Surface, rect: Rect): void;

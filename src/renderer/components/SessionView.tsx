@@ -8,6 +8,10 @@ import type { DisplayInput } from '../input/display-input';
 import { LockKeySync } from '../input/lock-keys';
 import { prepareCursor, type PreparedCursor } from '../paint/cursor-image';
 import { DisplayModel } from '../paint/display-model';
+import { describeVideo } from '../video/describe-video';
+import { FrameRenderer } from '../video/frame-renderer';
+import { createStreamDecoder } from '../video/stream-decoder';
+import { VideoPlayer } from '../video/video-player';
 import type { MonitorLayout } from '../view/layout';
 import { nextZoom, viewScale, type Size, type ViewMode } from '../view/view-scale';
 import type { DisplayWindowOpener } from '../view/display-windows';
@@ -48,6 +52,21 @@ function toggleFullScreen(): void {
 export function SessionView({ api, status, hidden, kiosk, settings, shell = 'browser', windowMonitor = null, openDisplayWindow = null }: Props) {
   const [allMonitors, setLayout] = useState<readonly MonitorLayout[]>([]);
   const model = useMemo(() => new DisplayModel(setLayout), []);
+  const player = useMemo(
+    () =>
+      new VideoPlayer({
+        model,
+        createDecoder: createStreamDecoder,
+        createRender: () => {
+          const renderer = new FrameRenderer();
+          return (picture, dest, topDown) => renderer.render(picture, dest, topDown);
+        },
+        streamFailed: (displayId, streamId) => api.videoStreamFailed(displayId, streamId),
+        log: (message) => console.warn(`saffron: ${message}`),
+      }),
+    [model, api],
+  );
+  const [video, setVideo] = useState<string | null>(null);
   const lockKeys = useMemo(() => new LockKeySync((modifiers) => api.setKeyModifiers(modifiers)), [api]);
   const inputs = useMemo(() => new Set<DisplayInput>(), []);
   const [stats, setStats] = useState<StatsEvent | null>(null);
@@ -100,7 +119,11 @@ export function SessionView({ api, status, hidden, kiosk, settings, shell = 'bro
     const offs = [
       api.on('surfaceCreated', (event) => model.surfaceCreated(event)),
       api.on('surfaceDestroyed', (event) => model.surfaceDestroyed(event)),
-      api.on('damage', (event) => model.damage(event)),
+      api.on('damage', (event) => player.damage(event)),
+      api.on('videoStreamCreated', (event) => player.created(event)),
+      api.on('videoFrame', (event) => player.frame(event)),
+      api.on('videoStreamClip', (event) => player.clip(event)),
+      api.on('videoStreamDestroyed', (event) => player.destroyed(event)),
       api.on('monitors', (event) => model.monitorsChanged(event)),
       api.on('stats', setStats),
       api.on('mouseMode', (event) => setMouseMode(event.mode)),
@@ -109,10 +132,13 @@ export function SessionView({ api, status, hidden, kiosk, settings, shell = 'bro
       api.on('keyModifiers', (event) => lockKeys.guestReported(event.modifiers)),
       api.on('command', (event) => viewRef.current(event.command)),
     ];
+    // What the video streams did, for the status bar (counts change far too often to render each).
+    const videoTimer = setInterval(() => setVideo(describeVideo(player.counts)), 1000);
     return () => {
       for (const off of offs) off();
+      clearInterval(videoTimer);
     };
-  }, [api, model, lockKeys]);
+  }, [api, model, lockKeys, player]);
 
   useEffect(() => {
     const element = areaRef.current;
@@ -126,13 +152,14 @@ export function SessionView({ api, status, hidden, kiosk, settings, shell = 'bro
     if (status.state === 'disconnected' || status.state === 'idle') {
       for (const input of inputs) input.reset();
       model.clear();
+      player.reset();
       lockKeys.reset();
       setStats(null);
       setCursor(null);
       setCursorImage(null);
       setGrabbed(false);
     }
-  }, [status.state, model, inputs, lockKeys]);
+  }, [status.state, model, inputs, lockKeys, player]);
 
   const hint = releaseHotkey ? describeHotkey(releaseHotkey) : 'Esc';
   return (
@@ -141,6 +168,7 @@ export function SessionView({ api, status, hidden, kiosk, settings, shell = 'bro
         <StatusBar
           status={status}
           stats={stats}
+          video={video}
           mouseMode={mouseMode}
           grabbed={grabbed}
           releaseHint={hint}

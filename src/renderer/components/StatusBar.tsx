@@ -8,6 +8,8 @@ import { describeTarget, formatRate } from './format';
 interface Props {
   readonly status: StatusEvent;
   readonly stats: StatsEvent | null;
+  /** What the video streams did in this window (describe-video.ts); null: none yet. */
+  readonly video?: string | null;
   readonly mouseMode: MouseModeName;
   readonly grabbed: boolean;
   readonly releaseHint: string;
@@ -31,7 +33,7 @@ const STATE_LABELS: Readonly<Record<StatusEvent['state'], string>> = {
 };
 
 /** One line above the display: where we are, how it flows, how to view it, and the way out. */
-export function StatusBar({ status, stats, mouseMode, grabbed, releaseHint, viewMode, zoom, onView, onSendKeys, onDisconnect, sound, children }: Props) {
+export function StatusBar({ status, stats, video, mouseMode, grabbed, releaseHint, viewMode, zoom, onView, onSendKeys, onDisconnect, sound, children }: Props) {
   const target = status.target ? describeTarget(status.target) : '';
   const where = status.guestName ? `${status.guestName} (${target})` : target;
   const mouse = mouseMode === 'client' ? 'Mouse: client' : grabbed ? `Mouse: server (grabbed; ${releaseHint} releases)` : 'Mouse: server (click to grab)';
@@ -47,6 +49,11 @@ export function StatusBar({ status, stats, mouseMode, grabbed, releaseHint, view
           <span aria-label="Frames per second">{Math.round(stats.framesPerSecond)} fps</span>
           <span aria-label="Bandwidth">{stats.networkBytesPerSecond !== null ? formatRate(stats.networkBytesPerSecond) : `${formatRate(stats.pixelBytesPerSecond)} pixels`}</span>
           <span aria-label="Latency">{stats.latencyMs !== null ? `${Math.round(stats.latencyMs)} ms` : 'latency —'}</span>
+        </span>
+      )}
+      {video && (
+        <span className="status-video" aria-label="Video">
+          {video}
         </span>
       )}
       <span className="status-mouse">{mouse}</span>

@@ -1,4 +1,6 @@
 import type { DamageEvent, MonitorArea, MonitorsEvent, SurfaceCreatedEvent, SurfaceDestroyedEvent } from '../../shared/ipc';
+import type { VideoRect } from '../../shared/video-ipc';
+import { copyVideoPixels } from '../video/video-composite';
 import { layoutMonitors, type MonitorLayout, type ShownSurface } from '../view/layout';
 
 interface SurfaceCopy extends ShownSurface {
@@ -19,6 +21,12 @@ export interface MonitorSink {
  * views of the monitors it touches; the layout (which monitors exist) is reported on change.
  */
 export class DisplayModel {
+  /**
+   * Puts video over a damage patch before it is shown (video-player.ts): the engine's surface
+   * does not hold the frames the renderer decoded, so a patch may carry stale pixels where a
+   * stream is playing; the stream's latest frame wins there, inside its clip.
+   */
+  coverPatch: ((displayId: number, pixels: Uint8ClampedArray, area: VideoRect) => void) | null = null;
   private readonly surfaces = new Map<number, SurfaceCopy>();
   private readonly monitors = new Map<number, readonly MonitorArea[]>();
   private readonly sinks = new Set<MonitorSink>();
@@ -57,10 +65,38 @@ export class DisplayModel {
     for (const patch of event.patches) {
       if (patch.x + patch.width > surface.width || patch.y + patch.height > surface.height) continue;
       const pixels = new Uint8ClampedArray(patch.rgba);
+      this.coverPatch?.(event.displayId, pixels, { x: patch.x, y: patch.y, width: patch.width, height: patch.height });
       copyRows(pixels, patch.width, patch.height, surface.rgba, surface.width, patch.x, patch.y);
       const image = new ImageData(pixels, patch.width, patch.height);
       for (const sink of this.sinks) if (sink.layout.displayId === event.displayId) sink.paint(image, patch.x, patch.y);
     }
+  }
+
+  /**
+   * A decoded video frame (RGBA of dest's size, scaled and flipped) goes into the surface copy
+   * inside its clip, and the part that changed is painted. False: no such surface (any more).
+   */
+  videoFrame(displayId: number, surfaceId: number, frame: Uint8ClampedArray<ArrayBuffer>, dest: VideoRect, clip: readonly VideoRect[] | null): boolean {
+    const surface = this.surfaces.get(displayId);
+    if (!surface || surface.surfaceId !== surfaceId) return false;
+    const changed = copyVideoPixels(frame, dest, clip, surface.rgba, { x: 0, y: 0, width: surface.width, height: surface.height });
+    if (!changed) return true;
+    const whole = changed.x === dest.x && changed.y === dest.y && changed.width === dest.width && changed.height === dest.height;
+    if (whole && (clip === null || clip.some((r) => r.x <= dest.x && r.y <= dest.y && r.x + r.width >= dest.x + dest.width && r.y + r.height >= dest.y + dest.height))) {
+      // All of the frame shows: paint it as it is (putImageData copies; no new array per frame).
+      const image = new ImageData(frame, dest.width, dest.height);
+      for (const sink of this.sinks) if (sink.layout.displayId === displayId) sink.paint(image, dest.x, dest.y);
+      return true;
+    }
+    const pixels = new Uint8ClampedArray(changed.width * changed.height * 4);
+    const rowBytes = changed.width * 4;
+    for (let row = 0; row < changed.height; row++) {
+      const from = ((changed.y + row) * surface.width + changed.x) * 4;
+      pixels.set(surface.rgba.subarray(from, from + rowBytes), row * rowBytes);
+    }
+    const image = new ImageData(pixels, changed.width, changed.height);
+    for (const sink of this.sinks) if (sink.layout.displayId === displayId) sink.paint(image, changed.x, changed.y);
+    return true;
   }
 
   /** A monitor view appeared: it gets the current picture at once. Returns its removal. */

@@ -251,3 +251,27 @@ test('agent requests reach the session\'s guest agent; without one a dropped fil
   withAgent.dispose();
   assert.equal(side.of(AgentMsg.FILE_XFER_STATUS).length, 1, 'closing the window cancels the transfer');
 });
+
+test('video: the renderer\'s codecs reach the next session; stream events follow the damage drawn before them; failures go back', async () => {
+  const { host, fakes, events } = makeHost({ flushIntervalMs: 1000 });
+  host.connect({ host: 'h', port: 1 });
+  assert.equal(fakes.sessions[0].video, undefined, 'before the renderer says anything, the engine plays video itself');
+  host.handleMessage({ type: 'videoCodecs', codecs: ['vp8', 'mjpeg'] });
+  host.connect({ host: 'h', port: 1 });
+  const session = fakes.sessions[1];
+  assert.deepEqual(session.video, { codecs: ['vp8', 'mjpeg'] });
+
+  const surface = patternSurface(64, 48);
+  session.fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface });
+  await tick(5); // the whole new surface goes at once; later damage waits for the interval
+  session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: { left: 1, top: 1, right: 5, bottom: 5 } });
+  const data = new Uint8Array([1, 2, 3]).buffer;
+  session.fire('video', { event: { type: 'videoFrame', displayId: 0, streamId: 4, width: 8, height: 8, dest: { x: 0, y: 0, width: 8, height: 8 }, data }, transfer: [data] });
+  const tail = events.slice(-2).map((e) => e.type);
+  assert.deepEqual(tail, ['damage', 'videoFrame'], 'what was drawn before the frame goes out before it, without waiting for the interval');
+  assert.deepEqual((events.at(-2) as DamageEvent).patches.map(({ x, y, width, height }) => ({ x, y, width, height })), [{ x: 1, y: 1, width: 4, height: 4 }]);
+
+  host.handleMessage({ type: 'videoStreamFailed', displayId: 0, streamId: 4 });
+  assert.deepEqual(session.failedVideoStreams, [[0, 4]]);
+  host.dispose();
+});

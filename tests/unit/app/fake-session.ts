@@ -1,6 +1,6 @@
 // A scripted stand-in for the engine's Session: tests fire its events and read what the host asked of it.
 import { TypedEmitter } from '../../../src/core/util/typed-emitter';
-import type { EngineSession, EngineSessionEvents, GuestAgentState, GuestMonitorRequest, SessionFactory, SessionRequest, SurfacePixels } from '../../../src/main/host/engine-session';
+import type { EngineSession, EngineSessionEvents, GuestAgentState, GuestMonitorRequest, SessionFactory, SessionRequest, SessionVideo, SurfacePixels } from '../../../src/main/host/engine-session';
 import type { MouseModeName } from '../../../src/shared/session-types';
 
 export type InputCall =
@@ -23,8 +23,10 @@ export class FakeSession extends TypedEmitter<EngineSessionEvents> implements En
   agentNow: GuestAgentState = 'ready';
   /** Every monitors configuration the host sent to the guest agent. */
   readonly monitorConfigs: (GuestMonitorRequest | null)[][] = [];
+  /** Streams the host said the renderer could not decode: [displayId, streamId]. */
+  readonly failedVideoStreams: [number, number][] = [];
 
-  constructor(readonly request: SessionRequest) {
+  constructor(readonly request: SessionRequest, readonly video?: SessionVideo) {
     super();
   }
 
@@ -69,6 +71,10 @@ export class FakeSession extends TypedEmitter<EngineSessionEvents> implements En
     this.calls.push(['setKeyModifiers', modifiers]);
   }
 
+  failVideoStream(displayId: number, streamId: number): void {
+    this.failedVideoStreams.push([displayId, streamId]);
+  }
+
   bytesReceived(): number | null {
     return this.received;
   }
@@ -99,8 +105,8 @@ export function fakeSessionFactory(): { factory: SessionFactory; sessions: FakeS
   const sessions: FakeSession[] = [];
   return {
     sessions,
-    factory: (request) => {
-      const session = new FakeSession(request);
+    factory: (request, video) => {
+      const session = new FakeSession(request, video);
       sessions.push(session);
       return session;
     },

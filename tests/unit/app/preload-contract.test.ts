@@ -208,6 +208,8 @@ const EVERY_CALL: [string, (api: SaffronApi) => void, HostRequest][] = [
   ['sendRecordSamples', (api) => api.sendRecordSamples(new Uint8Array([1, 2, 3, 4]).buffer), { type: 'recordSamples', data: new Uint8Array([1, 2, 3, 4]).buffer }],
   ['resizeGuestDisplay', (api) => api.resizeGuestDisplay(1, 1100, 660), { type: 'resizeGuestDisplay', monitor: 1, width: 1100, height: 660 }],
   ['setGuestDisplayEnabled', (api) => api.setGuestDisplayEnabled(1, false), { type: 'setGuestDisplayEnabled', monitor: 1, enabled: false }],
+  ['videoCodecs', (api) => api.videoCodecs(['h264', 'mjpeg']), { type: 'videoCodecs', codecs: ['h264', 'mjpeg'] }],
+  ['videoStreamFailed', (api) => api.videoStreamFailed(0, 7), { type: 'videoStreamFailed', displayId: 0, streamId: 7 }],
 ];
 
 test('every method of the contract reaches the host as the same request through both adapters', () => {
@@ -225,6 +227,7 @@ test('every method of the contract reaches the host as the same request through 
 
 test('every event type arrives the same through both adapters, binary payloads included', () => {
   const cursorPixels = new Uint8Array([1, 2, 3, 4]).buffer;
+  const videoBytes = new Uint8Array([0x9d, 1, 0x2a]).buffer;
   const events: HostEvent[] = [
     { type: 'status', state: 'connected', target: { host: 'h', port: 1 }, profileId: 'abc' },
     { type: 'monitors', displayId: 0, monitors: [{ monitorId: 1, x: 1024, y: 0, width: 800, height: 600 }] },
@@ -236,6 +239,21 @@ test('every event type arrives the same through both adapters, binary payloads i
     { type: 'command', command: 'releaseGrab' },
     { type: 'fileChunkWanted', transferId: 2, offset: 0, length: 65_536 },
     { type: 'fileTransfer', transferId: 2, name: 'a.bin', state: 'failed', sentBytes: 0, totalBytes: 9, message: 'not enough space in the guest' },
+    {
+      type: 'videoStreamCreated',
+      displayId: 0,
+      surfaceId: 0,
+      streamId: 3,
+      codec: 'vp8',
+      topDown: false,
+      frameWidth: 320,
+      frameHeight: 240,
+      dest: { x: 10, y: 20, width: 320, height: 240 },
+      clip: [{ x: 10, y: 20, width: 100, height: 240 }],
+    },
+    { type: 'videoFrame', displayId: 0, streamId: 3, width: 320, height: 240, dest: { x: 10, y: 20, width: 320, height: 240 }, data: videoBytes },
+    { type: 'videoStreamClip', displayId: 0, streamId: 3, clip: null },
+    { type: 'videoStreamDestroyed', displayId: 0, streamId: 3 },
   ];
   const seen = HARNESSES.map(([, make]) => {
     const h = make();
@@ -244,7 +262,11 @@ test('every event type arrives the same through both adapters, binary payloads i
     for (const type of new Set(events.map((e) => e.type))) h.api.on(type, (event) => got.push(event));
     for (const event of events) h.hostSends(event);
     assert.deepEqual(h.warnings, []);
-    return got.map((event) => (event.type === 'cursorShape' && event.shape ? { ...event, shape: { ...event.shape, rgba: [...new Uint8Array(event.shape.rgba)] } } : event));
+    return got.map((event) => {
+      if (event.type === 'cursorShape' && event.shape) return { ...event, shape: { ...event.shape, rgba: [...new Uint8Array(event.shape.rgba)] } };
+      if (event.type === 'videoFrame') return { ...event, data: [...new Uint8Array(event.data)] };
+      return event;
+    });
   });
   assert.equal(seen[0].length, events.length);
   assert.deepEqual(seen[1], seen[0]);

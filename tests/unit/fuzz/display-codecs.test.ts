@@ -156,7 +156,7 @@ test('fuzz: a real MJPEG stream with one message damaged per case', { timeout: 1
   for (let i = 0; i < CASES / 2; i++) {
     const damaged = random.int(messages.length);
     const streams = new VideoStreams({
-      sink: new MjpegSurfaceSink({ surface: () => surface, damage: () => {}, log: silentLogger }, decoder),
+      sink: new MjpegSurfaceSink({ displayId: 0, surface: () => surface, damage: () => {}, log: silentLogger }, decoder),
       multimediaTime: () => 0,
       sendReport: () => {},
       log: silentLogger,

@@ -305,7 +305,7 @@ test('the MJPEG sink draws the real Xspice stream into the surface: each frame t
   const frames = [0, 1, 2, 3, 4, 5].map((i) => readPng(join(FIXTURES, 'mjpeg-frames', `frame${i}.png`)));
   const surface = new Surface(0, 1024, 768, SurfaceFormat.XRGB32);
   const damage: Rect[] = [];
-  const sink = new MjpegSurfaceSink({ surface: (id) => (id === 0 ? surface : undefined), damage: (_s, r) => damage.push(r), log: silentLogger }, decoder);
+  const sink = new MjpegSurfaceSink({ displayId: 0, surface: (id) => (id === 0 ? surface : undefined), damage: (_s, r) => damage.push(r), log: silentLogger }, decoder);
   const clock = { mm: 0, now: 0 };
   const { streams, reports } = streamsWith(sink, clock);
   streams.create(fixture('mjpeg-stream/000-STREAM_CREATE.bin'), surfaceExists);
