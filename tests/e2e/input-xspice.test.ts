@@ -116,6 +116,11 @@ test("the guest's Caps Lock follows the local keyboard's (lock keys are synchron
   // The local keyboard (headless Chromium) has Caps Lock off.
   const page = await openSession();
   await page.getByRole('img', { name: 'Remote display' }).click({ position: { x: 60, y: 40 } });
+  // The pointer arriving proves the inputs channel is up: keys typed before it links are lost.
+  await waitFor('the guest pointer at 60,40', async () => {
+    const at = await guestPointer();
+    return at.x === 60 && at.y === 40;
+  });
   await typeAsPerson(page, `echo abc > ${file}\n`);
   await waitFor(`${file}`, () => existsSync(file) && readFileSync(file, 'utf8').endsWith('\n'));
   assert.equal(readFileSync(file, 'utf8'), 'abc\n', 'typed in lower case, as the local keyboard says');

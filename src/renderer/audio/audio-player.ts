@@ -173,9 +173,11 @@ export class AudioPlayer {
     let context: AudioContext;
     try {
       // At the server's rate, so buffers play without per-packet resampling (the browser converts the mix once).
-      context = new AudioContext({ sampleRate: frequency, latencyHint: 'interactive' });
+      // 'playback': larger output buffers, so a busy machine does not make the sound crackle; the
+      // packets are due at stamp + the server's latency − the output latency, so it stays in step.
+      context = new AudioContext({ sampleRate: frequency, latencyHint: 'playback' });
     } catch {
-      context = new AudioContext({ latencyHint: 'interactive' });
+      context = new AudioContext({ latencyHint: 'playback' });
     }
     const serverGainNode = context.createGain();
     const localGainNode = context.createGain();

@@ -24,12 +24,21 @@ export function localLockBits(event: LockStateSource): number {
 export class LockKeySync {
   /** What we believe the guest has; null until the server said. */
   private guest: number | null = null;
+  /** The local state the last key or focus event reported; null until one did. */
+  private local: number | null = null;
 
   constructor(private readonly setGuest: (modifiers: number) => void) {}
 
-  /** The server reported the guest's state. */
+  /**
+   * The server reported the guest's state. Its first report (inputs INIT) may come after the
+   * person already clicked or typed: the guest is corrected at once then, as spice-gtk does when
+   * the inputs channel opens, so no key goes out under the wrong Caps Lock. Later reports are
+   * the guest's own changes and are only corrected before the next key.
+   */
   guestReported(modifiers: number): void {
+    const first = this.guest === null;
     this.guest = modifiers & 7;
+    if (first && this.local !== null) this.sync(this.local);
   }
 
   /**
@@ -37,6 +46,7 @@ export class LockKeySync {
    * expect the toggle); for any other key, a guest state that differs from `local` is corrected.
    */
   beforeKeyDown(code: string, local: number): void {
+    this.local = local & 7;
     if (this.guest === null) return;
     const lockBit = LOCK_KEY_BITS[code];
     if (lockBit !== undefined) {
@@ -48,6 +58,7 @@ export class LockKeySync {
 
   /** Corrects the guest when it differs (also when the display gains focus). */
   sync(local: number): void {
+    this.local = local & 7;
     if (this.guest === null || this.guest === (local & 7)) return;
     this.guest = local & 7;
     this.setGuest(this.guest);
@@ -55,5 +66,6 @@ export class LockKeySync {
 
   reset(): void {
     this.guest = null;
+    this.local = null;
   }
 }

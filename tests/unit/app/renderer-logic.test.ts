@@ -11,8 +11,6 @@ import type { MonitorArea } from '../../../src/shared/ipc';
 test('lock keys: the guest is corrected before a key when it differs; a lock key toggles what we expect', () => {
   const sent: number[] = [];
   const sync = new LockKeySync((m) => sent.push(m));
-  sync.beforeKeyDown('KeyA', 0);
-  assert.deepEqual(sent, [], 'nothing before the server said where the guest stands');
   sync.guestReported(LockBits.CAPS | LockBits.NUM);
   sync.beforeKeyDown('KeyA', LockBits.NUM);
   assert.deepEqual(sent, [LockBits.NUM], 'Caps Lock off, as locally');
@@ -24,6 +22,23 @@ test('lock keys: the guest is corrected before a key when it differs; a lock key
   sync.sync(0);
   assert.deepEqual(sent, [LockBits.NUM, 0]);
   assert.equal(localLockBits({ getModifierState: (key) => key === 'CapsLock' || key === 'ScrollLock' }), LockBits.CAPS | LockBits.SCROLL);
+});
+
+test('lock keys: a key or click before the inputs channel reported the guest is applied as soon as it does, once', () => {
+  const sent: number[] = [];
+  const sync = new LockKeySync((m) => sent.push(m));
+  sync.sync(LockBits.NUM); // the display was clicked: the local state is known, the guest's not yet
+  sync.beforeKeyDown('KeyA', LockBits.NUM);
+  assert.deepEqual(sent, [], 'nothing before the server said where the guest stands');
+  sync.guestReported(LockBits.CAPS);
+  assert.deepEqual(sent, [LockBits.NUM], 'corrected when the guest is first reported');
+  sync.guestReported(LockBits.CAPS);
+  assert.deepEqual(sent, [LockBits.NUM], 'a later report (the guest changed it) waits for the next key');
+  sync.beforeKeyDown('KeyB', LockBits.NUM);
+  assert.deepEqual(sent, [LockBits.NUM, LockBits.NUM]);
+  sync.reset();
+  sync.guestReported(LockBits.CAPS);
+  assert.equal(sent.length, 2, 'after a reset nothing local is known');
 });
 
 const surface = (displayId: number, width: number, height: number): ShownSurface => ({ displayId, surfaceId: 0, width, height });
