@@ -1,19 +1,21 @@
 /**
- * End to end, as a user runs each client: Saffron (browser shell: engine + Chromium painting)
- * and remote-viewer (spice-gtk, under Xvfb), each on a fresh 1920x1080 Xspice running the same
- * workload. For each: wall time from the workload's start until the client shows exactly the
+ * End to end, as a user runs each client: Saffron (`saffron web --kiosk spice://…`, which starts
+ * Chromium in full-screen app mode: engine + Chromium painting) and remote-viewer (spice-gtk),
+ * each on its own 1920x1080 Xvfb screen and a fresh 1920x1080 Xspice running the same workload.
+ * Both are watched the same way: xwd of the client's Xvfb screen until it equals Xspice's xwd.
+ * No debugger is attached to Chromium. For each: wall time from the workload's start until the client shows exactly the
  * server's final framebuffer, client CPU seconds (whole process tree), bytes the server sent,
  * and peak RSS. Saffron's CPU is also broken down by process (engine; Chromium's browser,
  * renderer, GPU and network processes), and its engine reports (SAFFRON_ENGINE_METRICS) how long
  * after their last byte updates were handed to the renderer (p95), its longest event-loop stall
  * and its own peak RSS. Run with `npm run bench -- end-to-end`; BENCH_CLIENT=saffron|remote and
- * BENCH_WORKLOAD=full|scroll run a part (while iterating; the ratios need both clients).
+ * BENCH_WORKLOAD=full|scroll run a part (while iterating; the ratios need both clients);
+ * BENCH_ENGINE_FLAGS passes Node flags to the engine (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { endProcess, requireProgram, runProgram, startXspice, type XspiceServer } from '../tests/support/servers';
 import { compareImages, saveImageDiff, type RgbImage } from '../tests/support/images';
 import { parseXwd } from '../tests/support/xwd';
@@ -29,15 +31,6 @@ function snapshotBuild(): void {
   for (const entry of ['bin', 'dist', 'package.json']) cpSync(join(REPO, entry), join(appDir, entry), { recursive: true });
   symlinkSync(join(REPO, 'node_modules'), join(appDir, 'node_modules'));
 }
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-/** The little of HTMLCanvasElement the page-side reader uses (this file has no DOM types). */
-interface PageCanvas {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
-}
-
 interface Workload {
   name: string;
   compression: string;
@@ -107,22 +100,35 @@ function xwdOf(display: string): Promise<RgbImage> {
   return runProgram('xwd', ['-root', '-silent', '-display', display], { timeoutMs: 10_000 }).then((bytes) => parseXwd(bytes));
 }
 
+/** A client's own 1920x1080 X screen (Xvfb) with a window manager, so full screen means the whole screen. */
+async function startClientDesktop(): Promise<{ display: string; stop(): Promise<void> }> {
+  requireProgram('Xvfb', 'xvfb');
+  // Without a window manager neither client can go full screen (remote-viewer would scale the guest).
+  requireProgram('matchbox-window-manager');
+  const display = `:${700 + Math.floor(Math.random() * 150)}`;
+  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1920x1080x24', '-noreset', '-nolisten', 'tcp'], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 800));
+  const wm = spawn('matchbox-window-manager', ['-use_titlebar', 'no'], { env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 300));
+  return {
+    display,
+    async stop() {
+      await endProcess(wm);
+      await endProcess(xvfb);
+    },
+  };
+}
+
 const remoteViewer: Client = {
   name: 'remote-viewer',
   async start(server) {
     requireProgram('remote-viewer');
-    const xvfbDisplay = `:${700 + Math.floor(Math.random() * 150)}`;
-    const xvfb = spawn('Xvfb', [xvfbDisplay, '-screen', '0', '1920x1080x24', '-noreset', '-nolisten', 'tcp'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 800));
-    // Without a window manager remote-viewer cannot go full screen and would scale the guest.
-    requireProgram('matchbox-window-manager');
-    const wm = spawn('matchbox-window-manager', ['-use_titlebar', 'no'], { env: { ...process.env, DISPLAY: xvfbDisplay }, stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 300));
+    const desktop = await startClientDesktop();
     const viewer: ChildProcess = spawn('remote-viewer', ['--full-screen', '--kiosk', `spice://127.0.0.1:${server.port}`], {
-      env: { ...process.env, DISPLAY: xvfbDisplay, GDK_BACKEND: 'x11' },
+      env: { ...process.env, DISPLAY: desktop.display, GDK_BACKEND: 'x11' },
       stdio: 'ignore',
     });
-    const screen = (): Promise<RgbImage> => xwdOf(xvfbDisplay);
+    const screen = (): Promise<RgbImage> => xwdOf(desktop.display);
     const running: RunningClient = {
       fingerprint: async () => fingerprintOf(await screen()),
       roots: () => [viewer.pid!],
@@ -130,8 +136,7 @@ const remoteViewer: Client = {
       screen,
       async stop() {
         await endProcess(viewer);
-        await endProcess(wm);
-        await endProcess(xvfb);
+        await desktop.stop();
       },
     };
     try {
@@ -144,83 +149,39 @@ const remoteViewer: Client = {
   },
 };
 
-let browser: Browser | null = null;
-
+/**
+ * Saffron as a user runs it: `saffron web --kiosk spice://…` starts Chromium itself (app window,
+ * full screen) on its own Xvfb screen, and the page connects to the URI given on the command
+ * line. No DevTools protocol is attached (a debugger makes Chromium copy every byte it receives);
+ * the client's screen is read with xwd from its Xvfb, exactly as for remote-viewer.
+ */
 const saffron: Client = {
   name: 'saffron (browser shell)',
   async start(server) {
+    requireProgram('chromium');
     const metricsFile = join(workDir, `engine-metrics-${Date.now()}.jsonl`);
-    const web = spawn(process.execPath, [join(appDir, 'bin', 'saffron.js'), 'web', '--port', '0', '--no-open'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, SAFFRON_ENGINE_METRICS: metricsFile },
+    const desktop = await startClientDesktop();
+    const profile = mkdtempSync(join(workDir, 'config-'));
+    const web = spawn(process.execPath, [...ENGINE_NODE_FLAGS, join(appDir, 'bin', 'saffron.js'), 'web', '--port', '0', '--kiosk', `spice://127.0.0.1:${server.port}`], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+      env: { ...process.env, DISPLAY: desktop.display, SAFFRON_BROWSER: '/usr/bin/chromium', SAFFRON_ENGINE_METRICS: metricsFile, XDG_CONFIG_HOME: profile },
     });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      web.stdout!.on('data', (d) => {
-        out += d;
-        const line = out.split('\n')[0];
-        if (out.includes('\n')) resolve(line);
-      });
-      web.on('exit', () => reject(new Error('saffron web exited')));
-    });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
-    const page: Page = await browser.newPage({ viewport: { width: 1920, height: 1200 } });
-    await page.goto(url);
-    await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
-    await page.getByLabel('Port', { exact: true }).fill(String(server.port));
-    await page.getByRole('button', { name: 'Connect' }).click();
-    const screen = async (): Promise<RgbImage> => {
-      const { width, height, base64 } = await page.evaluate(() => {
-        // Runs in the page: the DOM exists there, though this file is typed for Node.
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): PageCanvas | null } }).document;
-        const canvas = doc.querySelector('canvas[aria-label="Remote display"]');
-        if (!canvas) return { width: 0, height: 0, base64: '' };
-        const rgba = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-        const rgb = new Uint8Array((rgba.length / 4) * 3);
-        for (let i = 0, j = 0; i < rgba.length; i += 4) {
-          rgb[j++] = rgba[i];
-          rgb[j++] = rgba[i + 1];
-          rgb[j++] = rgba[i + 2];
-        }
-        let binary = '';
-        for (let i = 0; i < rgb.length; i += 0x8000) binary += String.fromCharCode(...rgb.subarray(i, i + 0x8000));
-        return { width: canvas.width, height: canvas.height, base64: btoa(binary) };
-      });
-      return { width, height, data: new Uint8Array(Buffer.from(base64, 'base64')) };
-    };
-    // Chromium is launched by Playwright as our child; the engine is the `saffron web` process.
-    const fingerprint = (): Promise<string> => page.evaluate((mask) => {
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): PageCanvas | null } }).document;
-      const canvas = doc.querySelector('canvas[aria-label="Remote display"]');
-      if (!canvas) return 'none';
-      const rgba = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      // FNV-1a over R, G, B of each pixel: the same function as fingerprintOf() in Node.
-      let hash = 0x811c9dc5;
-      for (let y = 0; y < canvas.height; y++) {
-        for (let x = 0; x < canvas.width; x++) {
-          if (x >= mask.left && y >= mask.top) continue;
-          const i = (y * canvas.width + x) * 4;
-          hash = Math.imul(hash ^ rgba[i], 16777619);
-          hash = Math.imul(hash ^ rgba[i + 1], 16777619);
-          hash = Math.imul(hash ^ rgba[i + 2], 16777619);
-        }
-      }
-      return `${canvas.width}x${canvas.height}:${(hash >>> 0).toString(16)}`;
-    }, MASK);
+    const screen = (): Promise<RgbImage> => xwdOf(desktop.display);
     const running: RunningClient = {
-      fingerprint,
-      roots: () => [web.pid!, ...findChildren('chromium')],
-      parts: () => ({ engine: [web.pid!], ...chromiumParts(findChildren('chromium')) }),
+      fingerprint: async () => fingerprintOf(await screen()),
+      // Chromium is the engine's child (saffron web starts it): one tree holds the whole client.
+      roots: () => [web.pid!],
+      parts: () => ({ engine: [web.pid!], ...chromiumParts(childrenOf(web.pid!)) }),
       selfReport: (from, to) => engineReport(metricsFile, from, to),
       screen,
       async stop() {
-        await browser?.close();
-        browser = null;
-        await endProcess(web);
+        // SIGTERM: saffron web ends its session and the Chromium it started, then exits.
+        await endProcess(web, 5000);
+        await desktop.stop();
       },
     };
     try {
-      await waitUntilShown(running, await server.xwd(), 'saffron-connect', 30_000);
+      await waitUntilShown(running, await server.xwd(), 'saffron-connect', 60_000);
     } catch (error) {
       await running.stop();
       throw error;
@@ -228,6 +189,9 @@ const saffron: Client = {
     return running;
   },
 };
+
+/** Extra Node flags for the engine (BENCH_ENGINE_FLAGS, e.g. --cpu-prof --cpu-prof-dir=DIR). */
+const ENGINE_NODE_FLAGS = (process.env.BENCH_ENGINE_FLAGS ?? '').split(' ').filter(Boolean);
 
 /** Chromium's processes by role: its --type (renderer, gpu-process...) or utility sub-type; the browser has none. */
 function chromiumParts(roots: number[]): Record<string, number[]> {
@@ -283,10 +247,10 @@ function engineReport(file: string, fromEpochMs: number, toEpochMs: number): Sel
   };
 }
 
-/** Chromium processes started by this bench process (Playwright does not expose the pid). */
-function findChildren(name: string): number[] {
+/** The direct children of a process. */
+function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(process.pid), name]).toString().trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
   }
@@ -387,7 +351,8 @@ async function main(): Promise<void> {
     await runProgram('convert', ['-seed', String(seed), '-size', '1920x1080', 'plasma:fractal', '-depth', '8', `PNG24:${path}`], { timeoutMs: 60_000 });
     frames.push(path);
   }
-  console.log('end to end at 1920x1080 (client CPU = whole process tree; the verification reads of the client screen are included in its CPU)');
+  console.log('end to end at 1920x1080 (client CPU = whole process tree; screens read with xwd from each client\'s own Xvfb)');
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the start`);
   const pad = (s: string | number, n: number) => String(s).padStart(n);
   console.log(`${'workload / client'.padEnd(58)}${pad('wall s', 9)}${pad('cpu s', 9)}${pad('MB sent', 10)}${pad('peak RSS MB', 13)}`);
   const onlyWorkload = process.env.BENCH_WORKLOAD;
@@ -407,6 +372,7 @@ async function main(): Promise<void> {
     const ours = results[saffron.name];
     const theirs = results[remoteViewer.name];
     if (!ours || !theirs) continue;
+    console.log(`  load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log(`  ratio saffron / remote-viewer: wall ${(ours.wallSeconds / theirs.wallSeconds).toFixed(2)}x (target <= 1.1), cpu ${(ours.cpuSeconds / theirs.cpuSeconds).toFixed(2)}x (target <= 1.0)`);
   }
 }
