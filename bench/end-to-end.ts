@@ -13,7 +13,7 @@
  * BENCH_ENGINE_FLAGS passes Node flags to the engine (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endProcess, requireProgram, runProgram, startXspice, type XspiceServer } from '../tests/support/servers';
@@ -163,7 +163,8 @@ const saffron: Client = {
     const desktop = await startClientDesktop();
     const profile = mkdtempSync(join(workDir, 'config-'));
     const web = spawn(process.execPath, [...ENGINE_NODE_FLAGS, join(appDir, 'bin', 'saffron.js'), 'web', '--port', '0', '--kiosk', `spice://127.0.0.1:${server.port}`], {
-      stdio: ['ignore', 'ignore', 'ignore'],
+      // BENCH_ENGINE_LOG=FILE keeps what the engine prints (with --trace-gc in BENCH_ENGINE_FLAGS, its collections).
+      stdio: ['ignore', process.env.BENCH_ENGINE_LOG ? openSync(process.env.BENCH_ENGINE_LOG, 'a') : 'ignore', 'ignore'],
       env: { ...process.env, DISPLAY: desktop.display, SAFFRON_BROWSER: '/usr/bin/chromium', SAFFRON_ENGINE_METRICS: metricsFile, XDG_CONFIG_HOME: profile },
     });
     const screen = (): Promise<RgbImage> => xwdOf(desktop.display);

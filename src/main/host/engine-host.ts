@@ -21,6 +21,7 @@ import { isKeyComboName, KEY_COMBOS, sendKeyCombo } from './key-combos';
 import { LibraryRequests } from './library-requests';
 import type { EngineMetrics } from './engine-metrics';
 import { PixelBudget } from './pixel-budget';
+import type { PixelBufferPool } from '../../shared/pixel-buffer-pool';
 import { surfaceRectToRgba } from './rgba';
 import type { ProfileLibrary } from './store/profile-library';
 
@@ -51,6 +52,8 @@ export interface EngineHostOptions {
   readonly shell?: Omit<ShellEvent, 'type'>;
   /** Told when each update is handed to the front end (the bench's latency figure). */
   readonly metrics?: EngineMetrics;
+  /** Where damage pixel buffers come from, when the front end gives them back (pixel-buffer-pool.ts). */
+  readonly pixelBuffers?: PixelBufferPool;
 }
 
 interface SurfaceState {
@@ -415,6 +418,7 @@ export class EngineHost {
     }
     this.budget.spend(pendingBytes);
     this.lastFlushAt = performance.now();
+    const pool = this.options.pixelBuffers;
     for (const state of this.surfaces.values()) {
       if (state.pending.isEmpty) continue;
       const patches: DamagePatch[] = state.pending.take().map((rect) => ({
@@ -422,7 +426,7 @@ export class EngineHost {
         y: rect.top,
         width: rect.right - rect.left,
         height: rect.bottom - rect.top,
-        rgba: surfaceRectToRgba(state.surface, rect),
+        rgba: pool ? surfaceRectToRgba(state.surface, rect, (bytes) => pool.take(bytes)) : surfaceRectToRgba(state.surface, rect),
       }));
       const buffers = patches.map((patch) => patch.rgba);
       const bytes = buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0);
