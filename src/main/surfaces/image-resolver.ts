@@ -95,12 +95,16 @@ export class ImageResolver {
     }
     // spice-common's spice_image_descriptor_is_lossy: only the JPEG types lose information.
     const lossy = payload.kind === 'jpeg' || payload.kind === 'jpeg_alpha';
-    if (descriptor.flags & ImageFlags.CACHE_ME) {
-      this.resources.images.put(descriptor.id, decoded, lossy);
-    } else if (descriptor.flags & ImageFlags.CACHE_REPLACE_ME) {
-      // The server sends the lossless version of an image we hold lossy (it had sent it as JPEG).
-      if (lossy) throw new ProtocolError(`image ${descriptor.id}: a lossy image cannot replace a cached one`);
-      this.resources.images.put(descriptor.id, decoded, false);
+    if (descriptor.flags & (ImageFlags.CACHE_ME | ImageFlags.CACHE_REPLACE_ME)) {
+      // GLZ images share storage with the dictionary, which reuses it once they leave the window.
+      const kept = payload.kind === 'glz_rgb' || payload.kind === 'zlib_glz_rgb' ? { ...decoded, pixels: decoded.pixels.slice() } : decoded;
+      if (descriptor.flags & ImageFlags.CACHE_ME) {
+        this.resources.images.put(descriptor.id, kept, lossy);
+      } else {
+        // The server sends the lossless version of an image we hold lossy (it had sent it as JPEG).
+        if (lossy) throw new ProtocolError(`image ${descriptor.id}: a lossy image cannot replace a cached one`);
+        this.resources.images.put(descriptor.id, kept, false);
+      }
     }
     return decoded;
   };
