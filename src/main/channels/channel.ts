@@ -77,6 +77,14 @@ export abstract class Channel {
   protected serverCommonCaps: number[] = [];
   protected serverChannelCaps: number[] = [];
   private closedReported = false;
+  /** Messages that arrived while an earlier one waits for an asynchronous step (hold()), in order. */
+  private held: { message: SpiceMessage; arrivedAt: number }[] = [];
+  private heldFirst = 0;
+  private holding = false;
+  /** When the latest chunk arrived (performance.now()). */
+  private chunkArrivedAt = 0;
+  /** When the chunk that completed the message being handled arrived (performance.now()). */
+  protected messageArrivedAt = 0;
 
   constructor(
     readonly type: number,
@@ -199,6 +207,7 @@ export abstract class Channel {
 
   private onData(chunk: Uint8Array): void {
     if (this.state === 'closed') return;
+    this.chunkArrivedAt = performance.now();
     this.context.countReceived?.(chunk.byteLength);
     try {
       if (this.state === 'linking') {
@@ -318,10 +327,48 @@ export abstract class Channel {
   }
 
   private deliver(messages: SpiceMessage[]): void {
-    for (const message of messages) {
+    for (let i = 0; i < messages.length; i++) {
       if (this.state !== 'ready') return;
+      if (this.holding) {
+        for (; i < messages.length; i++) this.held.push({ message: messages[i], arrivedAt: this.chunkArrivedAt });
+        return;
+      }
+      this.messageArrivedAt = this.chunkArrivedAt;
       this.countForAck();
-      this.handleCommon(message);
+      this.handleCommon(messages[i]);
+    }
+  }
+
+  /**
+   * Called while handling a message whose work finishes later (an image decoded on another
+   * thread): later messages wait, in order, until `done` settles; a rejection fails the channel.
+   * Their ACKs wait too, so the server's ACK window bounds what queues up here.
+   */
+  protected hold(done: Promise<void>): void {
+    this.holding = true;
+    done.then(
+      () => this.releaseHeld(),
+      (error: unknown) => this.fail(this.asSessionError(error)),
+    );
+  }
+
+  private releaseHeld(): void {
+    this.holding = false;
+    while (this.heldFirst < this.held.length && !this.holding) {
+      if (this.state !== 'ready') break;
+      const { message, arrivedAt } = this.held[this.heldFirst++];
+      this.messageArrivedAt = arrivedAt;
+      try {
+        this.countForAck();
+        this.handleCommon(message);
+      } catch (error) {
+        this.fail(this.asSessionError(error));
+        break;
+      }
+    }
+    if (this.heldFirst >= this.held.length || this.state !== 'ready') {
+      this.held = [];
+      this.heldFirst = 0;
     }
   }
 

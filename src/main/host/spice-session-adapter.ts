@@ -4,6 +4,7 @@ import type { MouseModeName } from '../../shared/session-types';
 import type { CursorShape } from '../channels/cursor-shape';
 import type { Logger } from '../session/logger';
 import { Session } from '../session/session';
+import { offThreadDecoder } from '../codecs/off-thread-decoder';
 import type { EngineSession, EngineSessionEvents, SessionFactory, SessionRequest } from './engine-session';
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -19,7 +20,9 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
 
   constructor(request: SessionRequest, log: Logger) {
     super();
-    this.session = new Session({ ...request, connectTimeoutMs: CONNECT_TIMEOUT_MS, log });
+    // Large QUIC images decode on a worker thread: input and acks never wait for a photo.
+    const decoder = offThreadDecoder();
+    this.session = new Session({ ...request, ...(decoder ? { display: { offThreadDecoder: decoder } } : {}), connectTimeoutMs: CONNECT_TIMEOUT_MS, log });
     const s = this.session;
     s.on('state', (state) => this.emit('state', state));
     s.on('closed', (failure) => this.emit('closed', failure));
@@ -31,9 +34,9 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
       // Off-screen surfaces were never announced; the host ignores ids it does not know.
       this.emit('surfaceDestroyed', { displayId: display.id, surfaceId });
     });
-    s.on('damage', ({ display, surface, rect }) => {
+    s.on('damage', ({ display, surface, rect, receivedAt }) => {
       if (surface !== display.primarySurface || display.primarySurfaceId === null) return;
-      this.emit('damage', { displayId: display.id, surfaceId: display.primarySurfaceId, surface, area: rect, receivedAt: s.lastReceivedAt });
+      this.emit('damage', { displayId: display.id, surfaceId: display.primarySurfaceId, surface, area: rect, receivedAt: receivedAt ?? s.lastReceivedAt });
     });
     s.on('monitors', ({ display, heads }) => {
       // Heads of zero size are monitors the guest has switched off.

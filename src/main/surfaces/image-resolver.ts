@@ -29,6 +29,14 @@ export class ImageResolver {
     private readonly log: Logger = silentLogger,
   ) {}
 
+  /** An image already decoded elsewhere (off-thread-decoder.ts) for the draw being made. */
+  private provided: { readonly data: Uint8Array; readonly image: DecodedImage } | null = null;
+
+  /** The QUIC payload `data` decodes to `image` (null: decode in line); null, null forgets it. */
+  provide(data: Uint8Array | null, image: DecodedImage | null): void {
+    this.provided = data && image ? { data, image } : null;
+  }
+
   /** Image kinds decoded so far (the first of each is logged: tests and users see what the server sends). */
   private readonly kindsSeen = new Set<string>();
 
@@ -43,7 +51,7 @@ export class ImageResolver {
         break;
       }
       case 'quic':
-        decoded = decodeQuic(payload.data);
+        decoded = this.provided && this.provided.data === payload.data ? this.provided.image : decodeQuic(payload.data);
         break;
       case 'lz_rgb':
         decoded = decodeLzRgb(payload.data);
