@@ -15,7 +15,8 @@ export class PixelBufferPool {
   reused = 0;
   allocated = 0;
 
-  constructor(private readonly maxKeptBytes = 64 * 1024 * 1024) {}
+  /** The default keeps about two full 1080p frames. */
+  constructor(private readonly maxKeptBytes = 20 * 1024 * 1024) {}
 
   /** A buffer of exactly `bytes` bytes, reused when one is free. Its contents are stale. */
   take(bytes: number): ArrayBuffer {

@@ -130,6 +130,8 @@ export class GlzDictionary {
   /** Images below this seq can no longer be referenced. */
   private releaseBelow = -Infinity;
 
+  /** The alpha plane of the RGBA image being decoded (reused: xterm's glyph strips are RGBA). */
+  private alphaScratch = new Uint8Array(0);
   /** Storage of evicted images by length, for reuse (only with reuseEvicted). */
   private readonly spare = new Map<number, Uint32Array[]>();
   private sparePixels = 0;
@@ -174,7 +176,9 @@ export class GlzDictionary {
     } else {
       ip = this.rgb32Pass(data, HEADER_SIZE, end, pixels, seq);
       if (hasAlpha) {
-        const alpha = new Uint8Array(n);
+        // Scratch for the alpha plane (the pass writes every byte; mergeAlpha copies it out).
+        if (this.alphaScratch.length < n) this.alphaScratch = new Uint8Array(Math.max(n, 2 * this.alphaScratch.length));
+        const alpha = this.alphaScratch.subarray(0, n);
         ip = this.alphaPass(data, ip, end, alpha, seq);
         mergeAlpha(pixels, alpha);
       }

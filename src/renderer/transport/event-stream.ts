@@ -29,7 +29,7 @@ export function openEventStream(url: string, fetchImpl: typeof fetch = fetch): E
   let onEnd: ((reason: string) => void) | null = null;
   // Damage pixels are copied and painted while their event is delivered (DisplayModel.damage),
   // so once a listener has had a damage event its buffers are free for the next records.
-  const pixelBuffers = new PixelBufferPool(32 * 1024 * 1024);
+  const pixelBuffers = new PixelBufferPool();
   const emit = (message: unknown): void => {
     if (!onMessage) {
       waiting.push(message);
