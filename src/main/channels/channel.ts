@@ -53,6 +53,13 @@ export interface ChannelObserver {
 }
 
 /**
+ * How long one turn of the event loop may spend handling a channel's messages before the rest
+ * wait for the next turn: a socket chunk can hold hundreds of drawing messages (a scrolling
+ * terminal's glyph strips), and input must not wait behind all of them (issue 4: 16 ms).
+ */
+const SLICE_MS = 8;
+
+/**
  * One SPICE channel: link, authentication, framing, flow control (ACK) and the messages every
  * channel shares. Subclasses handle their own message types. All failures go through fail(),
  * which closes the socket, reports once, and makes later sends no-ops.
@@ -327,8 +334,10 @@ export abstract class Channel {
   }
 
   private deliver(messages: SpiceMessage[]): void {
+    const sliceEnd = performance.now() + SLICE_MS;
     for (let i = 0; i < messages.length; i++) {
       if (this.state !== 'ready') return;
+      if (!this.holding && i > 0 && performance.now() > sliceEnd) this.yieldToLoop();
       if (this.holding) {
         for (; i < messages.length; i++) this.held.push({ message: messages[i], arrivedAt: this.chunkArrivedAt });
         return;
@@ -337,6 +346,11 @@ export abstract class Channel {
       this.countForAck();
       this.handleCommon(messages[i]);
     }
+  }
+
+  /** The rest waits for the next turn of the event loop, so input and timers are served between. */
+  private yieldToLoop(): void {
+    this.hold(new Promise<void>((resolve) => setImmediate(resolve)));
   }
 
   /**
@@ -354,8 +368,18 @@ export abstract class Channel {
 
   private releaseHeld(): void {
     this.holding = false;
+    if (this.heldFirst > 1024 && this.heldFirst * 2 > this.held.length) {
+      this.held = this.held.slice(this.heldFirst);
+      this.heldFirst = 0;
+    }
+    const sliceEnd = performance.now() + SLICE_MS;
+    let handled = 0;
     while (this.heldFirst < this.held.length && !this.holding) {
       if (this.state !== 'ready') break;
+      if (handled++ > 0 && performance.now() > sliceEnd) {
+        this.yieldToLoop();
+        return;
+      }
       const { message, arrivedAt } = this.held[this.heldFirst++];
       this.messageArrivedAt = arrivedAt;
       try {
