@@ -1,5 +1,5 @@
 import { parseWaitForChannels } from '../../core/protocol/base-messages';
-import { DisplayCap, DisplayMsg, DisplayMsgc, SurfaceFlags } from '../../core/protocol/constants';
+import { DisplayCap, DisplayMsg, DisplayMsgc, ImageFlags, SurfaceFlags } from '../../core/protocol/constants';
 import { encodeDisplayInit, encodePreferredCompression, encodeStreamReport } from '../../core/protocol/display-client-messages';
 import {
   parseCopyBits,
@@ -314,6 +314,8 @@ export class DisplayChannel extends Channel {
     }
     const data = source.payload.data;
     const decoded = decoder.decodeQuic(data).catch(() => null);
+    // What the image cache keeps must stay; anything else is only drawn, then its storage is free.
+    const cached = (source.descriptor.flags & (ImageFlags.CACHE_ME | ImageFlags.CACHE_REPLACE_ME)) !== 0;
     this.hold(
       decoded.then((image) => {
         if (this.state !== 'ready') return;
@@ -322,6 +324,7 @@ export class DisplayChannel extends Channel {
           this.draw(base, operation);
         } finally {
           this.resolver.provide(null, null);
+          if (image && !cached) decoder.recycle(image);
         }
       }),
     );

@@ -15,6 +15,8 @@ export interface OffThreadDecoder {
   readonly minPixels: number;
   /** Rejects with a ProtocolError carrying the decoder's message when the payload is bad. */
   decodeQuic(data: Uint8Array): Promise<DecodedImage>;
+  /** An image from decodeQuic that nothing refers to any more (drawn, not cached): its storage may be reused. */
+  recycle(image: DecodedImage): void;
 }
 
 interface Answer {
@@ -38,6 +40,8 @@ function workerScript(): string | null {
 class WorkerDecoder implements OffThreadDecoder {
   private worker: Worker | null = null;
   private nextId = 1;
+  /** The shared buffer for compressed input, when no decode is using it. */
+  private input: SharedArrayBuffer | null = null;
   private readonly waiting = new Map<number, { resolve(image: DecodedImage): void; reject(error: Error): void }>();
 
   constructor(private readonly script: string, readonly minPixels: number) {}
@@ -45,13 +49,22 @@ class WorkerDecoder implements OffThreadDecoder {
   decodeQuic(data: Uint8Array): Promise<DecodedImage> {
     const worker = this.start();
     const id = this.nextId++;
-    // One copy into shared memory: the worker reads it where it is.
-    const shared = new SharedArrayBuffer(data.byteLength);
-    new Uint8Array(shared).set(data);
+    // One copy into shared memory, which the worker reads where it is. Its own buffer is free
+    // again once the answer is in (one decode at a time), so it is reused while big enough.
+    const input = this.input && this.input.byteLength >= data.byteLength ? this.input : new SharedArrayBuffer(Math.max(data.byteLength, 1 << 20));
+    this.input = null;
+    new Uint8Array(input).set(data);
     return new Promise<DecodedImage>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, data: shared });
+      worker.postMessage({ id, data: input, length: data.byteLength });
+    }).finally(() => {
+      this.input = input;
     });
+  }
+
+  recycle(image: DecodedImage): void {
+    const buffer = image.pixels.buffer;
+    if (this.worker && buffer instanceof SharedArrayBuffer) this.worker.postMessage({ recycle: buffer });
   }
 
   private start(): Worker {

@@ -28,12 +28,12 @@ function base(b: Bytes, left: number, top: number, right: number, bottom: number
   return b.u32(0).i32(top).i32(left).i32(bottom).i32(right).u8(0);
 }
 
-/** DRAW_COPY of the QUIC fixture onto the whole screen, rop OP_PUT. */
-function quicCopy(quic: Uint8Array): Uint8Array {
+/** DRAW_COPY of the QUIC fixture onto the whole screen, rop OP_PUT; `flags`: the image's (1 = CACHE_ME). */
+function quicCopy(quic: Uint8Array, flags: number): Uint8Array {
   const fixed = 21 + 4 + 16 + 2 + 1 + 13;
   const b = base(new Bytes(), 0, 0, WIDTH, HEIGHT).u32(fixed).i32(0).i32(0).i32(HEIGHT).i32(WIDTH).u16(1 << 3).u8(0);
   b.u8(0).i32(0).i32(0).u32(0); // no mask
-  b.u64(1n).u8(1).u8(0).u32(WIDTH).u32(HEIGHT).u32(quic.length); // QUIC image descriptor, data_size
+  b.u64(1n).u8(1).u8(flags).u32(WIDTH).u32(HEIGHT).u32(quic.length); // QUIC image descriptor, data_size
   const body = b.build();
   const out = new Uint8Array(body.length + quic.length);
   out.set(body);
@@ -46,7 +46,7 @@ function greenFill(): Uint8Array {
   return base(new Bytes(), 0, 0, 50, 40).u8(1).u32(GREEN).u16(1 << 3).u8(0).i32(0).i32(0).u32(0).build();
 }
 
-async function drawWith(decoder: OffThreadDecoder): Promise<Uint32Array> {
+async function drawWith(decoder: OffThreadDecoder, imageFlags = 0): Promise<Uint32Array> {
   const quic = new Uint8Array(readFileSync(join(FIXTURES, 'quic-200x150.bin')));
   const server = await startFakeServer(async (c, index) => {
     await c.acceptLink();
@@ -55,7 +55,7 @@ async function drawWith(decoder: OffThreadDecoder): Promise<Uint32Array> {
       c.sendMessage(104, new Bytes().u32(1).u8(2).u8(0).build()); // CHANNELS_LIST: display 0
     } else {
       c.sendMessage(DisplayMsg.SURFACE_CREATE, new Bytes().u32(0).u32(WIDTH).u32(HEIGHT).u32(32).u32(1).build());
-      c.sendMessage(DisplayMsg.DRAW_COPY, quicCopy(quic));
+      c.sendMessage(DisplayMsg.DRAW_COPY, quicCopy(quic, imageFlags));
       c.sendMessage(DisplayMsg.DRAW_FILL, greenFill());
       c.sendMessage(DisplayMsg.MARK, new Uint8Array(0));
     }
@@ -90,19 +90,37 @@ function assertPicture(pixels: Uint32Array): void {
 
 test('a QUIC image decoded off the thread is drawn before the message after it', { timeout: 30_000 }, async () => {
   let offloaded = 0;
+  const decoded: DecodedImage[] = [];
+  const recycled: DecodedImage[] = [];
   const slow: OffThreadDecoder = {
     minPixels: 1,
     decodeQuic: (data) => {
       offloaded++;
       const copy = data.slice();
-      return new Promise<DecodedImage>((resolve) => setTimeout(() => resolve(decodeQuic(copy)), 150));
+      return new Promise<DecodedImage>((resolve) => setTimeout(() => {
+        decoded.push(decodeQuic(copy));
+        resolve(decoded[0]);
+      }, 150));
     },
+    recycle: (image) => recycled.push(image),
   };
   assertPicture(await drawWith(slow));
   assert.equal(offloaded, 1);
+  assert.deepEqual(recycled, decoded, 'the drawn image (not cached) is given back for reuse');
 });
 
 test('when the decoder fails, the image decodes in line', { timeout: 30_000 }, async () => {
-  const broken: OffThreadDecoder = { minPixels: 1, decodeQuic: () => Promise.reject(new Error('the decode worker exited')) };
+  const broken: OffThreadDecoder = { minPixels: 1, decodeQuic: () => Promise.reject(new Error('the decode worker exited')), recycle: () => assert.fail('nothing to recycle') };
   assertPicture(await drawWith(broken));
+});
+
+test('an image the server asked to cache is not given back for reuse', { timeout: 30_000 }, async () => {
+  const recycled: DecodedImage[] = [];
+  const decoder: OffThreadDecoder = {
+    minPixels: 1,
+    decodeQuic: (data) => Promise.resolve(decodeQuic(data.slice())),
+    recycle: (image) => recycled.push(image),
+  };
+  assertPicture(await drawWith(decoder, 1));
+  assert.equal(recycled.length, 0);
 });
