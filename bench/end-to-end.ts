@@ -310,6 +310,9 @@ async function waitUntilShown(running: RunningClient, truth: RgbImage, label: st
   }
 }
 
+/** Both workloads make the server send tens of MB; less means the guest program did not run. */
+const MIN_WORKLOAD_MEGABYTES = 5;
+
 interface Result {
   wallSeconds: number;
   cpuSeconds: number;
@@ -336,11 +339,14 @@ async function measure(client: Client, workload: Workload): Promise<Result> {
       await waitUntilShown(running, final, `${client.name}-${workload.name}`, 60_000);
       const wallSeconds = (performance.now() - started) / 1000;
       const shownEpoch = Date.now();
+      const megabytes = (serverBytesSent(server.port) - bytesBefore) / 1e6;
+      // A guest program that failed to start leaves nothing to measure: say so, not a fine figure.
+      if (megabytes < MIN_WORKLOAD_MEGABYTES) throw new Error(`${workload.name}: the server sent only ${megabytes.toFixed(1)} MB; the workload did not run`);
       const result = {
         wallSeconds,
         cpuSeconds: treeCpuSeconds(running.roots()) - cpuBefore,
         cpuParts: Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, processesCpuSeconds(pids) - (partsBefore[name] ?? 0)])),
-        megabytes: (serverBytesSent(server.port) - bytesBefore) / 1e6,
+        megabytes,
         peakRssMb: rss.stop(),
       };
       if (running.selfReport) {
