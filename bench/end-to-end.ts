@@ -23,12 +23,17 @@ import { showImageWindow, waitForStableScreen } from '../tests/support/scenes';
 import { peakRss, processesCpuSeconds, processTree, serverBytesSent, treeCpuSeconds } from './support/proc';
 
 const REPO = join(__dirname, '..');
+/**
+ * The app to measure: this checkout's build, or BENCH_APP=DIR (another checkout's, built: an
+ * earlier commit measured by this bench, on the same machine at the same time).
+ */
+const APP_SOURCE = process.env.BENCH_APP ?? REPO;
 /** The app as built by `npm run build`, copied aside so a rebuild during the bench cannot pull it away. */
 let appDir = REPO;
 function snapshotBuild(): void {
   appDir = join(workDir, 'app');
   mkdirSync(appDir);
-  for (const entry of ['bin', 'dist', 'package.json']) cpSync(join(REPO, entry), join(appDir, entry), { recursive: true });
+  for (const entry of ['bin', 'dist', 'package.json']) cpSync(join(APP_SOURCE, entry), join(appDir, entry), { recursive: true });
   symlinkSync(join(REPO, 'node_modules'), join(appDir, 'node_modules'));
 }
 interface Workload {
@@ -230,7 +235,7 @@ function engineReport(file: string, fromEpochMs: number, toEpochMs: number): Sel
   let engineRssMb = 0;
   for (const text of readFileSync(file, 'utf8').split('\n')) {
     if (!text) continue;
-    const line = JSON.parse(text) as { t: number; latencyMs: number[]; addedMs: number[]; flushes: number; pixelBytes: number; loopMaxMs: number; taskMaxMs: number; taskMaxCpuMs: number; tasks: number; rssMb: number };
+    const line = JSON.parse(text) as { t: number; latencyMs: number[]; addedMs: number[]; flushes: number; pixelBytes: number; loopMaxMs: number; taskMaxMs?: number; taskMaxCpuMs?: number; tasks?: number; rssMb: number };
     // A line covers the 250 ms before its time stamp.
     if (line.t < fromEpochMs || line.t - 250 > toEpochMs) continue;
     latencies.push(...line.latencyMs);
@@ -238,9 +243,10 @@ function engineReport(file: string, fromEpochMs: number, toEpochMs: number): Sel
     flushes += line.flushes;
     pixelBytes += line.pixelBytes;
     loopMaxMs = Math.max(loopMaxMs, line.loopMaxMs);
-    taskMaxCpuMs = Math.max(taskMaxCpuMs, line.taskMaxCpuMs);
-    taskMaxMs = Math.max(taskMaxMs, line.taskMaxMs);
-    tasks += line.tasks;
+    // An earlier build (BENCH_APP) may not time its tasks.
+    taskMaxCpuMs = Math.max(taskMaxCpuMs, line.taskMaxCpuMs ?? NaN);
+    taskMaxMs = Math.max(taskMaxMs, line.taskMaxMs ?? NaN);
+    tasks += line.tasks ?? 0;
     engineRssMb = Math.max(engineRssMb, line.rssMb);
   }
   const quantile = (values: number[], q: number): number => {
@@ -310,6 +316,9 @@ async function waitUntilShown(running: RunningClient, truth: RgbImage, label: st
   }
 }
 
+/** How long a client may settle after it shows the first screen, before measuring starts. */
+const CLIENT_SETTLE_MS = 5000;
+
 /** Both workloads make the server send tens of MB; less means the guest program did not run. */
 const MIN_WORKLOAD_MEGABYTES = 5;
 
@@ -328,6 +337,9 @@ async function measure(client: Client, workload: Workload): Promise<Result> {
     await server.run('xdotool', ['mousemove', String(POINTER_PARK.x), String(POINTER_PARK.y)]);
     const running = await client.start(server);
     try {
+      // Let the client finish starting (Chromium writes its fresh profile for a few seconds after
+      // the page is up: file-system work in its browser process) before the workload is measured.
+      await new Promise((r) => setTimeout(r, CLIENT_SETTLE_MS));
       const cpuBefore = treeCpuSeconds(running.roots());
       const partsBefore = Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, processesCpuSeconds(pids)]));
       const bytesBefore = serverBytesSent(server.port);
@@ -365,7 +377,7 @@ async function measure(client: Client, workload: Workload): Promise<Result> {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(REPO, 'dist', 'renderer', 'app.js'))) throw new Error('run npm run build first');
+  if (!existsSync(join(APP_SOURCE, 'dist', 'renderer', 'app.js'))) throw new Error(`run npm run build first (in ${APP_SOURCE})`);
   snapshotBuild();
   for (let seed = 1; seed <= 4; seed++) {
     const path = join(workDir, `frame-${seed}.png`);
