@@ -1,19 +1,21 @@
 /**
- * End to end, as a user runs each client: Saffron (browser shell: engine + Chromium painting)
- * and remote-viewer (spice-gtk, under Xvfb), each on a fresh 1920x1080 Xspice running the same
- * workload. For each: wall time from the workload's start until the client shows exactly the
+ * End to end, as a user runs each client: Saffron (`saffron web --kiosk spice://…`, which starts
+ * Chromium in full-screen app mode: engine + Chromium painting) and remote-viewer (spice-gtk),
+ * each on its own 1920x1080 Xvfb screen and a fresh 1920x1080 Xspice running the same workload.
+ * Both are watched the same way: xwd of the client's Xvfb screen until it equals Xspice's xwd.
+ * No debugger is attached to Chromium. For each: wall time from the workload's start until the client shows exactly the
  * server's final framebuffer, client CPU seconds (whole process tree), bytes the server sent,
  * and peak RSS. Saffron's CPU is also broken down by process (engine; Chromium's browser,
  * renderer, GPU and network processes), and its engine reports (SAFFRON_ENGINE_METRICS) how long
  * after their last byte updates were handed to the renderer (p95), its longest event-loop stall
  * and its own peak RSS. Run with `npm run bench -- end-to-end`; BENCH_CLIENT=saffron|remote and
- * BENCH_WORKLOAD=full|scroll run a part (while iterating; the ratios need both clients).
+ * BENCH_WORKLOAD=full|scroll run a part (while iterating; the ratios need both clients);
+ * BENCH_ENGINE_FLAGS passes Node flags to the engine (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { endProcess, requireProgram, runProgram, startXspice, type XspiceServer } from '../tests/support/servers';
 import { compareImages, saveImageDiff, type RgbImage } from '../tests/support/images';
 import { parseXwd } from '../tests/support/xwd';
@@ -21,23 +23,19 @@ import { showImageWindow, waitForStableScreen } from '../tests/support/scenes';
 import { peakRss, processesCpuSeconds, processTree, serverBytesSent, treeCpuSeconds } from './support/proc';
 
 const REPO = join(__dirname, '..');
+/**
+ * The app to measure: this checkout's build, or BENCH_APP=DIR (another checkout's, built: an
+ * earlier commit measured by this bench, on the same machine at the same time).
+ */
+const APP_SOURCE = process.env.BENCH_APP ?? REPO;
 /** The app as built by `npm run build`, copied aside so a rebuild during the bench cannot pull it away. */
 let appDir = REPO;
 function snapshotBuild(): void {
   appDir = join(workDir, 'app');
   mkdirSync(appDir);
-  for (const entry of ['bin', 'dist', 'package.json']) cpSync(join(REPO, entry), join(appDir, entry), { recursive: true });
+  for (const entry of ['bin', 'dist', 'package.json']) cpSync(join(APP_SOURCE, entry), join(appDir, entry), { recursive: true });
   symlinkSync(join(REPO, 'node_modules'), join(appDir, 'node_modules'));
 }
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-/** The little of HTMLCanvasElement the page-side reader uses (this file has no DOM types). */
-interface PageCanvas {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
-}
-
 interface Workload {
   name: string;
   compression: string;
@@ -68,6 +66,11 @@ interface SelfReport {
   flushes: number;
   pixelMegabytes: number;
   loopMaxMs: number;
+  /** The longest single callback on the engine's thread: its own CPU time, and its wall time. */
+  taskMaxCpuMs: number;
+  taskMaxMs: number;
+  /** Callbacks timed for taskMax*. */
+  tasks: number;
   engineRssMb: number;
 }
 
@@ -107,22 +110,35 @@ function xwdOf(display: string): Promise<RgbImage> {
   return runProgram('xwd', ['-root', '-silent', '-display', display], { timeoutMs: 10_000 }).then((bytes) => parseXwd(bytes));
 }
 
+/** A client's own 1920x1080 X screen (Xvfb) with a window manager, so full screen means the whole screen. */
+async function startClientDesktop(): Promise<{ display: string; stop(): Promise<void> }> {
+  requireProgram('Xvfb', 'xvfb');
+  // Without a window manager neither client can go full screen (remote-viewer would scale the guest).
+  requireProgram('matchbox-window-manager');
+  const display = `:${700 + Math.floor(Math.random() * 150)}`;
+  const xvfb = spawn('Xvfb', [display, '-screen', '0', '1920x1080x24', '-noreset', '-nolisten', 'tcp'], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 800));
+  const wm = spawn('matchbox-window-manager', ['-use_titlebar', 'no'], { env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 300));
+  return {
+    display,
+    async stop() {
+      await endProcess(wm);
+      await endProcess(xvfb);
+    },
+  };
+}
+
 const remoteViewer: Client = {
   name: 'remote-viewer',
   async start(server) {
     requireProgram('remote-viewer');
-    const xvfbDisplay = `:${700 + Math.floor(Math.random() * 150)}`;
-    const xvfb = spawn('Xvfb', [xvfbDisplay, '-screen', '0', '1920x1080x24', '-noreset', '-nolisten', 'tcp'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 800));
-    // Without a window manager remote-viewer cannot go full screen and would scale the guest.
-    requireProgram('matchbox-window-manager');
-    const wm = spawn('matchbox-window-manager', ['-use_titlebar', 'no'], { env: { ...process.env, DISPLAY: xvfbDisplay }, stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 300));
+    const desktop = await startClientDesktop();
     const viewer: ChildProcess = spawn('remote-viewer', ['--full-screen', '--kiosk', `spice://127.0.0.1:${server.port}`], {
-      env: { ...process.env, DISPLAY: xvfbDisplay, GDK_BACKEND: 'x11' },
+      env: { ...process.env, DISPLAY: desktop.display, GDK_BACKEND: 'x11' },
       stdio: 'ignore',
     });
-    const screen = (): Promise<RgbImage> => xwdOf(xvfbDisplay);
+    const screen = (): Promise<RgbImage> => xwdOf(desktop.display);
     const running: RunningClient = {
       fingerprint: async () => fingerprintOf(await screen()),
       roots: () => [viewer.pid!],
@@ -130,8 +146,7 @@ const remoteViewer: Client = {
       screen,
       async stop() {
         await endProcess(viewer);
-        await endProcess(wm);
-        await endProcess(xvfb);
+        await desktop.stop();
       },
     };
     try {
@@ -144,83 +159,40 @@ const remoteViewer: Client = {
   },
 };
 
-let browser: Browser | null = null;
-
+/**
+ * Saffron as a user runs it: `saffron web --kiosk spice://…` starts Chromium itself (app window,
+ * full screen) on its own Xvfb screen, and the page connects to the URI given on the command
+ * line. No DevTools protocol is attached (a debugger makes Chromium copy every byte it receives);
+ * the client's screen is read with xwd from its Xvfb, exactly as for remote-viewer.
+ */
 const saffron: Client = {
   name: 'saffron (browser shell)',
   async start(server) {
+    requireProgram('chromium');
     const metricsFile = join(workDir, `engine-metrics-${Date.now()}.jsonl`);
-    const web = spawn(process.execPath, [join(appDir, 'bin', 'saffron.js'), 'web', '--port', '0', '--no-open'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, SAFFRON_ENGINE_METRICS: metricsFile },
+    const desktop = await startClientDesktop();
+    const profile = mkdtempSync(join(workDir, 'config-'));
+    const web = spawn(process.execPath, [...ENGINE_NODE_FLAGS, join(appDir, 'bin', 'saffron.js'), 'web', '--port', '0', '--kiosk', `spice://127.0.0.1:${server.port}`], {
+      // BENCH_ENGINE_LOG=FILE keeps what the engine prints (with --trace-gc in BENCH_ENGINE_FLAGS, its collections).
+      stdio: ['ignore', process.env.BENCH_ENGINE_LOG ? openSync(process.env.BENCH_ENGINE_LOG, 'a') : 'ignore', 'ignore'],
+      env: { ...process.env, DISPLAY: desktop.display, SAFFRON_BROWSER: '/usr/bin/chromium', SAFFRON_ENGINE_METRICS: metricsFile, XDG_CONFIG_HOME: profile },
     });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      web.stdout!.on('data', (d) => {
-        out += d;
-        const line = out.split('\n')[0];
-        if (out.includes('\n')) resolve(line);
-      });
-      web.on('exit', () => reject(new Error('saffron web exited')));
-    });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
-    const page: Page = await browser.newPage({ viewport: { width: 1920, height: 1200 } });
-    await page.goto(url);
-    await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
-    await page.getByLabel('Port', { exact: true }).fill(String(server.port));
-    await page.getByRole('button', { name: 'Connect' }).click();
-    const screen = async (): Promise<RgbImage> => {
-      const { width, height, base64 } = await page.evaluate(() => {
-        // Runs in the page: the DOM exists there, though this file is typed for Node.
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): PageCanvas | null } }).document;
-        const canvas = doc.querySelector('canvas[aria-label="Remote display"]');
-        if (!canvas) return { width: 0, height: 0, base64: '' };
-        const rgba = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-        const rgb = new Uint8Array((rgba.length / 4) * 3);
-        for (let i = 0, j = 0; i < rgba.length; i += 4) {
-          rgb[j++] = rgba[i];
-          rgb[j++] = rgba[i + 1];
-          rgb[j++] = rgba[i + 2];
-        }
-        let binary = '';
-        for (let i = 0; i < rgb.length; i += 0x8000) binary += String.fromCharCode(...rgb.subarray(i, i + 0x8000));
-        return { width: canvas.width, height: canvas.height, base64: btoa(binary) };
-      });
-      return { width, height, data: new Uint8Array(Buffer.from(base64, 'base64')) };
-    };
-    // Chromium is launched by Playwright as our child; the engine is the `saffron web` process.
-    const fingerprint = (): Promise<string> => page.evaluate((mask) => {
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): PageCanvas | null } }).document;
-      const canvas = doc.querySelector('canvas[aria-label="Remote display"]');
-      if (!canvas) return 'none';
-      const rgba = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      // FNV-1a over R, G, B of each pixel: the same function as fingerprintOf() in Node.
-      let hash = 0x811c9dc5;
-      for (let y = 0; y < canvas.height; y++) {
-        for (let x = 0; x < canvas.width; x++) {
-          if (x >= mask.left && y >= mask.top) continue;
-          const i = (y * canvas.width + x) * 4;
-          hash = Math.imul(hash ^ rgba[i], 16777619);
-          hash = Math.imul(hash ^ rgba[i + 1], 16777619);
-          hash = Math.imul(hash ^ rgba[i + 2], 16777619);
-        }
-      }
-      return `${canvas.width}x${canvas.height}:${(hash >>> 0).toString(16)}`;
-    }, MASK);
+    const screen = (): Promise<RgbImage> => xwdOf(desktop.display);
     const running: RunningClient = {
-      fingerprint,
-      roots: () => [web.pid!, ...findChildren('chromium')],
-      parts: () => ({ engine: [web.pid!], ...chromiumParts(findChildren('chromium')) }),
+      fingerprint: async () => fingerprintOf(await screen()),
+      // Chromium is the engine's child (saffron web starts it): one tree holds the whole client.
+      roots: () => [web.pid!],
+      parts: () => ({ engine: [web.pid!], ...chromiumParts(childrenOf(web.pid!)) }),
       selfReport: (from, to) => engineReport(metricsFile, from, to),
       screen,
       async stop() {
-        await browser?.close();
-        browser = null;
-        await endProcess(web);
+        // SIGTERM: saffron web ends its session and the Chromium it started, then exits.
+        await endProcess(web, 5000);
+        await desktop.stop();
       },
     };
     try {
-      await waitUntilShown(running, await server.xwd(), 'saffron-connect', 30_000);
+      await waitUntilShown(running, await server.xwd(), 'saffron-connect', 60_000);
     } catch (error) {
       await running.stop();
       throw error;
@@ -228,6 +200,9 @@ const saffron: Client = {
     return running;
   },
 };
+
+/** Extra Node flags for the engine (BENCH_ENGINE_FLAGS, e.g. --cpu-prof --cpu-prof-dir=DIR). */
+const ENGINE_NODE_FLAGS = (process.env.BENCH_ENGINE_FLAGS ?? '').split(' ').filter(Boolean);
 
 /** Chromium's processes by role: its --type (renderer, gpu-process...) or utility sub-type; the browser has none. */
 function chromiumParts(roots: number[]): Record<string, number[]> {
@@ -254,10 +229,13 @@ function engineReport(file: string, fromEpochMs: number, toEpochMs: number): Sel
   let flushes = 0;
   let pixelBytes = 0;
   let loopMaxMs = 0;
+  let taskMaxCpuMs = 0;
+  let taskMaxMs = 0;
+  let tasks = 0;
   let engineRssMb = 0;
   for (const text of readFileSync(file, 'utf8').split('\n')) {
     if (!text) continue;
-    const line = JSON.parse(text) as { t: number; latencyMs: number[]; addedMs: number[]; flushes: number; pixelBytes: number; loopMaxMs: number; rssMb: number };
+    const line = JSON.parse(text) as { t: number; latencyMs: number[]; addedMs: number[]; flushes: number; pixelBytes: number; loopMaxMs: number; taskMaxMs?: number; taskMaxCpuMs?: number; tasks?: number; rssMb: number };
     // A line covers the 250 ms before its time stamp.
     if (line.t < fromEpochMs || line.t - 250 > toEpochMs) continue;
     latencies.push(...line.latencyMs);
@@ -265,6 +243,10 @@ function engineReport(file: string, fromEpochMs: number, toEpochMs: number): Sel
     flushes += line.flushes;
     pixelBytes += line.pixelBytes;
     loopMaxMs = Math.max(loopMaxMs, line.loopMaxMs);
+    // An earlier build (BENCH_APP) may not time its tasks.
+    taskMaxCpuMs = Math.max(taskMaxCpuMs, line.taskMaxCpuMs ?? NaN);
+    taskMaxMs = Math.max(taskMaxMs, line.taskMaxMs ?? NaN);
+    tasks += line.tasks ?? 0;
     engineRssMb = Math.max(engineRssMb, line.rssMb);
   }
   const quantile = (values: number[], q: number): number => {
@@ -279,14 +261,17 @@ function engineReport(file: string, fromEpochMs: number, toEpochMs: number): Sel
     flushes,
     pixelMegabytes: pixelBytes / 1e6,
     loopMaxMs,
+    taskMaxCpuMs,
+    taskMaxMs,
+    tasks,
     engineRssMb,
   };
 }
 
-/** Chromium processes started by this bench process (Playwright does not expose the pid). */
-function findChildren(name: string): number[] {
+/** The direct children of a process. */
+function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(process.pid), name]).toString().trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
   }
@@ -331,6 +316,12 @@ async function waitUntilShown(running: RunningClient, truth: RgbImage, label: st
   }
 }
 
+/** How long a client may settle after it shows the first screen, before measuring starts. */
+const CLIENT_SETTLE_MS = 5000;
+
+/** Both workloads make the server send tens of MB; less means the guest program did not run. */
+const MIN_WORKLOAD_MEGABYTES = 5;
+
 interface Result {
   wallSeconds: number;
   cpuSeconds: number;
@@ -346,6 +337,9 @@ async function measure(client: Client, workload: Workload): Promise<Result> {
     await server.run('xdotool', ['mousemove', String(POINTER_PARK.x), String(POINTER_PARK.y)]);
     const running = await client.start(server);
     try {
+      // Let the client finish starting (Chromium writes its fresh profile for a few seconds after
+      // the page is up: file-system work in its browser process) before the workload is measured.
+      await new Promise((r) => setTimeout(r, CLIENT_SETTLE_MS));
       const cpuBefore = treeCpuSeconds(running.roots());
       const partsBefore = Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, processesCpuSeconds(pids)]));
       const bytesBefore = serverBytesSent(server.port);
@@ -357,11 +351,14 @@ async function measure(client: Client, workload: Workload): Promise<Result> {
       await waitUntilShown(running, final, `${client.name}-${workload.name}`, 60_000);
       const wallSeconds = (performance.now() - started) / 1000;
       const shownEpoch = Date.now();
+      const megabytes = (serverBytesSent(server.port) - bytesBefore) / 1e6;
+      // A guest program that failed to start leaves nothing to measure: say so, not a fine figure.
+      if (megabytes < MIN_WORKLOAD_MEGABYTES) throw new Error(`${workload.name}: the server sent only ${megabytes.toFixed(1)} MB; the workload did not run`);
       const result = {
         wallSeconds,
         cpuSeconds: treeCpuSeconds(running.roots()) - cpuBefore,
         cpuParts: Object.fromEntries(Object.entries(running.parts()).map(([name, pids]) => [name, processesCpuSeconds(pids) - (partsBefore[name] ?? 0)])),
-        megabytes: (serverBytesSent(server.port) - bytesBefore) / 1e6,
+        megabytes,
         peakRssMb: rss.stop(),
       };
       if (running.selfReport) {
@@ -380,14 +377,15 @@ async function measure(client: Client, workload: Workload): Promise<Result> {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(REPO, 'dist', 'renderer', 'app.js'))) throw new Error('run npm run build first');
+  if (!existsSync(join(APP_SOURCE, 'dist', 'renderer', 'app.js'))) throw new Error(`run npm run build first (in ${APP_SOURCE})`);
   snapshotBuild();
   for (let seed = 1; seed <= 4; seed++) {
     const path = join(workDir, `frame-${seed}.png`);
     await runProgram('convert', ['-seed', String(seed), '-size', '1920x1080', 'plasma:fractal', '-depth', '8', `PNG24:${path}`], { timeoutMs: 60_000 });
     frames.push(path);
   }
-  console.log('end to end at 1920x1080 (client CPU = whole process tree; the verification reads of the client screen are included in its CPU)');
+  console.log('end to end at 1920x1080 (client CPU = whole process tree; screens read with xwd from each client\'s own Xvfb)');
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the start`);
   const pad = (s: string | number, n: number) => String(s).padStart(n);
   console.log(`${'workload / client'.padEnd(58)}${pad('wall s', 9)}${pad('cpu s', 9)}${pad('MB sent', 10)}${pad('peak RSS MB', 13)}`);
   const onlyWorkload = process.env.BENCH_WORKLOAD;
@@ -401,12 +399,13 @@ async function main(): Promise<void> {
       const self = result.self;
       if (self) {
         console.log(`  engine: ${self.updates} updates; last byte -> pixels handed to the renderer p95 ${self.latencyP95Ms.toFixed(1)} ms (target < 10), max ${self.latencyMaxMs.toFixed(1)}; drawn -> handed p95 ${self.addedP95Ms.toFixed(1)} ms`);
-        console.log(`          ${self.flushes} flushes, ${self.pixelMegabytes.toFixed(0)} MB of pixels to the renderer; longest event-loop stall ${self.loopMaxMs.toFixed(1)} ms (target <= 16); engine peak RSS ${self.engineRssMb.toFixed(0)} MB (target < 250)`);
+        console.log(`          ${self.flushes} flushes, ${self.pixelMegabytes.toFixed(0)} MB of pixels to the renderer; longest of ${self.tasks} engine tasks ${self.taskMaxCpuMs.toFixed(1)} ms of CPU (target <= 16; ${self.taskMaxMs.toFixed(1)} ms wall), longest event-loop delay ${self.loopMaxMs.toFixed(1)} ms (includes waiting for a core); engine peak RSS ${self.engineRssMb.toFixed(0)} MB (target < 250)`);
       }
     }
     const ours = results[saffron.name];
     const theirs = results[remoteViewer.name];
     if (!ours || !theirs) continue;
+    console.log(`  load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log(`  ratio saffron / remote-viewer: wall ${(ours.wallSeconds / theirs.wallSeconds).toFixed(2)}x (target <= 1.1), cpu ${(ours.cpuSeconds / theirs.cpuSeconds).toFixed(2)}x (target <= 1.0)`);
   }
 }

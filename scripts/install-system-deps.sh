@@ -12,12 +12,12 @@ packages=(
   seabios                # QEMU's firmware
   ipxe-qemu              # QEMU's option ROMs
   virt-viewer            # remote-viewer, the reference client
-  xvfb                   # an X server for remote-viewer and for xwd parser tests
+  xvfb                   # an X server for remote-viewer, for Saffron's Chromium in the bench, and for xwd parser tests
   x11-apps               # xwd, xlogo, x11perf
   x11-utils              # xdpyinfo, xwininfo
   x11-xserver-utils      # xrandr, xsetroot
   xfonts-base            # the core font "fixed" that xterm draws with
-  matchbox-window-manager # lets remote-viewer go full screen under Xvfb (npm run bench)
+  matchbox-window-manager # lets remote-viewer and Chromium go full screen under Xvfb (npm run bench)
   xterm
   xdotool
   xclip

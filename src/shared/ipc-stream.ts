@@ -52,6 +52,9 @@ export class StreamRecordReader {
   private bufferFill = 0;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
 
+  /** `allocate` gives each buffer's storage: exactly `bytes` long (a pool may reuse old ones). */
+  constructor(private readonly allocate: (bytes: number) => ArrayBuffer = (bytes) => new ArrayBuffer(bytes)) {}
+
   /** Feeds bytes; returns the messages completed by them, in order. */
   push(chunk: Uint8Array): unknown[] {
     const out: unknown[] = [];
@@ -113,7 +116,7 @@ export class StreamRecordReader {
         } catch {
           throw new WireFormatError('stream record: JSON part is not UTF-8');
         }
-        this.buffers = this.lengths.map((length) => new Uint8Array(length));
+        this.buffers = this.lengths.map((length) => new Uint8Array(this.allocate(length)));
         this.bufferIndex = 0;
         this.bufferFill = 0;
         this.stage = 'buffers';

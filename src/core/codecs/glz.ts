@@ -106,7 +106,11 @@ function parseHeader(data: Uint8Array): GlzHeader {
  * and in any case once the kept images exceed 2 × windowSize pixels.
  *
  * The pixels of a top-down image are returned without a copy and also kept here as history:
- * treat DecodedImage.pixels as read-only.
+ * treat DecodedImage.pixels as read-only. With `reuseEvicted`, the storage of images that left
+ * the window is reused for new ones (a scrolling terminal decodes thousands of equal-sized glyph
+ * strips a second, and fresh arrays for each cost the engine most of its time in garbage
+ * collection): then a returned image's pixels are valid only until the next decode, and whoever
+ * keeps an image longer (the image cache) keeps a copy.
  */
 export class GlzDictionary {
   private readonly windowSize: number;
@@ -126,8 +130,14 @@ export class GlzDictionary {
   /** Images below this seq can no longer be referenced. */
   private releaseBelow = -Infinity;
 
+  /** The alpha plane of the RGBA image being decoded (reused: xterm's glyph strips are RGBA). */
+  private alphaScratch = new Uint8Array(0);
+  /** Storage of evicted images by length, for reuse (only with reuseEvicted). */
+  private readonly spare = new Map<number, Uint32Array[]>();
+  private sparePixels = 0;
+
   /** windowSize: the GLZ window size in pixels the client announced in MSGC_DISPLAY_INIT (glz_dictionary_window_size). */
-  constructor(windowSize: number) {
+  constructor(windowSize: number, private readonly options: { readonly reuseEvicted?: boolean } = {}) {
     if (!Number.isInteger(windowSize) || windowSize <= 0) {
       throw new RangeError(`GLZ window size must be a positive number of pixels, not ${windowSize}`);
     }
@@ -159,14 +169,16 @@ export class GlzDictionary {
       throw new ProtocolError(`${WHAT}: ${body} bytes cannot hold a ${width}x${height} image`);
     }
     const seq = this.unwrapId(idLow);
-    const pixels = new Uint32Array(n);
+    const pixels = this.storage(n);
     let ip: number;
     if (type === LzImageType.RGB16) {
       ip = this.rgb16Pass(data, HEADER_SIZE, end, pixels, seq);
     } else {
       ip = this.rgb32Pass(data, HEADER_SIZE, end, pixels, seq);
       if (hasAlpha) {
-        const alpha = new Uint8Array(n);
+        // Scratch for the alpha plane (the pass writes every byte; mergeAlpha copies it out).
+        if (this.alphaScratch.length < n) this.alphaScratch = new Uint8Array(Math.max(n, 2 * this.alphaScratch.length));
+        const alpha = this.alphaScratch.subarray(0, n);
         ip = this.alphaPass(data, ip, end, alpha, seq);
         mergeAlpha(pixels, alpha);
       }
@@ -180,6 +192,8 @@ export class GlzDictionary {
   /** Forget every image (display RESET / INVAL_ALL_PIXMAPS wait-for semantics are the caller's). */
   clear(): void {
     this.images.clear();
+    this.spare.clear();
+    this.sparePixels = 0;
     this.order = [];
     this.first = 0;
     this.keptPixels = 0;
@@ -277,6 +291,7 @@ export class GlzDictionary {
       if (image) {
         this.keptPixels -= image.pixels.length;
         this.images.delete(seq);
+        this.recycle(image.pixels);
       }
       this.first++;
     }
@@ -284,6 +299,24 @@ export class GlzDictionary {
       this.order = order.slice(this.first);
       this.first = 0;
     }
+  }
+
+  /** Pixels for a new image: an evicted image's storage of that length, or a new array (the passes write every pixel). */
+  private storage(n: number): Uint32Array {
+    const list = this.spare.get(n);
+    const reused = list?.pop();
+    if (!reused) return new Uint32Array(n);
+    this.sparePixels -= n;
+    return reused;
+  }
+
+  private recycle(pixels: Uint32Array): void {
+    // At most a tenth of the window waits for reuse; the rest is left to the collector.
+    if (!this.options.reuseEvicted || this.sparePixels + pixels.length > this.windowSize / 10) return;
+    const list = this.spare.get(pixels.length);
+    if (list) list.push(pixels);
+    else this.spare.set(pixels.length, [pixels]);
+    this.sparePixels += pixels.length;
   }
 
   private lookup(seq: number, dist: number): WindowImage {

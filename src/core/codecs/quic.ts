@@ -66,8 +66,11 @@ const WIDEN_5 = Uint8Array.from({ length: 32 }, (_, v) => (v << 3) | (v >>> 2));
  *           its colour. The encoder pads the last word and adds one zero word.
  */
 
-/** Decodes a QUIC payload into top-down 0xAARRGGBB pixels. Throws ProtocolError on bad input. */
-export function decodeQuic(data: Uint8Array): DecodedImage {
+/**
+ * Decodes a QUIC payload into top-down 0xAARRGGBB pixels. Throws ProtocolError on bad input.
+ * `allocate` gives the output (zero-filled, `words` long): the decode worker asks for shared memory.
+ */
+export function decodeQuic(data: Uint8Array, allocate: (words: number) => Uint32Array = (words) => new Uint32Array(words)): DecodedImage {
   if (data.length < 6 * 4) throw new ProtocolError('QUIC image: truncated header');
   if (readWord(data, 0) !== QUIC_MAGIC) throw new ProtocolError('QUIC image: bad magic');
   const version = readWord(data, 4);
@@ -92,8 +95,8 @@ export function decodeQuic(data: Uint8Array): DecodedImage {
   // codewords of at most 26 bits, plus at most 16 bits of run overhead), and we allow 160.
   stream.load(data, width * 5 + 8);
   stream.pos = HEADER_BITS;
-  const pixels = new Uint32Array(width * height);
-  const px = new Int32Array(pixels.buffer);
+  const pixels = allocate(width * height);
+  const px = new Int32Array(pixels.buffer, pixels.byteOffset, pixels.length);
 
   if (type === QuicImageType.GRAY) {
     planeDecoder.reset(stream, px, width, 0);

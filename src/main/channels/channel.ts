@@ -53,6 +53,13 @@ export interface ChannelObserver {
 }
 
 /**
+ * How long one turn of the event loop may spend handling a channel's messages before the rest
+ * wait for the next turn: a socket chunk can hold hundreds of drawing messages (a scrolling
+ * terminal's glyph strips), and input must not wait behind all of them (issue 4: 16 ms).
+ */
+const SLICE_MS = 8;
+
+/**
  * One SPICE channel: link, authentication, framing, flow control (ACK) and the messages every
  * channel shares. Subclasses handle their own message types. All failures go through fail(),
  * which closes the socket, reports once, and makes later sends no-ops.
@@ -77,6 +84,14 @@ export abstract class Channel {
   protected serverCommonCaps: number[] = [];
   protected serverChannelCaps: number[] = [];
   private closedReported = false;
+  /** Messages that arrived while an earlier one waits for an asynchronous step (hold()), in order. */
+  private held: { message: SpiceMessage; arrivedAt: number }[] = [];
+  private heldFirst = 0;
+  private holding = false;
+  /** When the latest chunk arrived (performance.now()). */
+  private chunkArrivedAt = 0;
+  /** When the chunk that completed the message being handled arrived (performance.now()). */
+  protected messageArrivedAt = 0;
 
   constructor(
     readonly type: number,
@@ -199,6 +214,7 @@ export abstract class Channel {
 
   private onData(chunk: Uint8Array): void {
     if (this.state === 'closed') return;
+    this.chunkArrivedAt = performance.now();
     this.context.countReceived?.(chunk.byteLength);
     try {
       if (this.state === 'linking') {
@@ -318,10 +334,65 @@ export abstract class Channel {
   }
 
   private deliver(messages: SpiceMessage[]): void {
-    for (const message of messages) {
+    const sliceEnd = performance.now() + SLICE_MS;
+    for (let i = 0; i < messages.length; i++) {
       if (this.state !== 'ready') return;
+      if (!this.holding && i > 0 && performance.now() > sliceEnd) this.yieldToLoop();
+      if (this.holding) {
+        for (; i < messages.length; i++) this.held.push({ message: messages[i], arrivedAt: this.chunkArrivedAt });
+        return;
+      }
+      this.messageArrivedAt = this.chunkArrivedAt;
       this.countForAck();
-      this.handleCommon(message);
+      this.handleCommon(messages[i]);
+    }
+  }
+
+  /** The rest waits for the next turn of the event loop, so input and timers are served between. */
+  private yieldToLoop(): void {
+    this.hold(new Promise<void>((resolve) => setImmediate(resolve)));
+  }
+
+  /**
+   * Called while handling a message whose work finishes later (an image decoded on another
+   * thread): later messages wait, in order, until `done` settles; a rejection fails the channel.
+   * Their ACKs wait too, so the server's ACK window bounds what queues up here.
+   */
+  protected hold(done: Promise<void>): void {
+    this.holding = true;
+    done.then(
+      () => this.releaseHeld(),
+      (error: unknown) => this.fail(this.asSessionError(error)),
+    );
+  }
+
+  private releaseHeld(): void {
+    this.holding = false;
+    if (this.heldFirst > 1024 && this.heldFirst * 2 > this.held.length) {
+      this.held = this.held.slice(this.heldFirst);
+      this.heldFirst = 0;
+    }
+    const sliceEnd = performance.now() + SLICE_MS;
+    let handled = 0;
+    while (this.heldFirst < this.held.length && !this.holding) {
+      if (this.state !== 'ready') break;
+      if (handled++ > 0 && performance.now() > sliceEnd) {
+        this.yieldToLoop();
+        return;
+      }
+      const { message, arrivedAt } = this.held[this.heldFirst++];
+      this.messageArrivedAt = arrivedAt;
+      try {
+        this.countForAck();
+        this.handleCommon(message);
+      } catch (error) {
+        this.fail(this.asSessionError(error));
+        break;
+      }
+    }
+    if (this.heldFirst >= this.held.length || this.state !== 'ready') {
+      this.held = [];
+      this.heldFirst = 0;
     }
   }
 

@@ -1,5 +1,5 @@
 import { parseWaitForChannels } from '../../core/protocol/base-messages';
-import { DisplayCap, DisplayMsg, DisplayMsgc, SurfaceFlags } from '../../core/protocol/constants';
+import { DisplayCap, DisplayMsg, DisplayMsgc, ImageFlags, SurfaceFlags } from '../../core/protocol/constants';
 import { encodeDisplayInit, encodePreferredCompression, encodeStreamReport } from '../../core/protocol/display-client-messages';
 import {
   parseCopyBits,
@@ -43,8 +43,11 @@ import { decodingCaps, IMAGE_COMPRESSION_VALUES, type DisplayChannelOptions } fr
 export interface DisplayChannelEvents {
   surfaceCreated(surface: Surface, primary: boolean): void;
   surfaceDestroyed(surfaceId: number): void;
-  /** Pixels of a surface changed inside rect (already clipped to the surface). */
-  damage(surface: Surface, rect: Rect): void;
+  /**
+   * Pixels of a surface changed inside rect (already clipped to the surface); `receivedAt`: when
+   * the last byte of the message that drew them arrived (performance.now()).
+   */
+  damage(surface: Surface, rect: Rect, receivedAt?: number): void;
   /** The server marked the display as ready to be shown (the first complete frame). */
   mark(): void;
   /** `maxAllowed`: how many monitors the channel can show (MONITORS_CONFIG max_allowed). */
@@ -153,17 +156,17 @@ export class DisplayChannel extends Channel {
       }
       case DisplayMsg.DRAW_COPY: {
         const op = parseDrawCopy(body);
-        this.draw(op.base, (s) => canvas.drawCopy(s, op, this.resolver.resolve));
+        this.drawWithSource(op.base, op.source, (s) => canvas.drawCopy(s, op, this.resolver.resolve));
         return;
       }
       case DisplayMsg.DRAW_BLEND: {
         const op = parseDrawCopy(body, 'DRAW_BLEND');
-        this.draw(op.base, (s) => canvas.drawBlend(s, op, this.resolver.resolve));
+        this.drawWithSource(op.base, op.source, (s) => canvas.drawBlend(s, op, this.resolver.resolve));
         return;
       }
       case DisplayMsg.DRAW_OPAQUE: {
         const op = parseDrawOpaque(body);
-        this.draw(op.base, (s) => canvas.drawOpaque(s, op, this.resolver.resolve));
+        this.drawWithSource(op.base, op.source, (s) => canvas.drawOpaque(s, op, this.resolver.resolve));
         return;
       }
       case DisplayMsg.DRAW_BLACKNESS: {
@@ -298,6 +301,36 @@ export class DisplayChannel extends Channel {
     const surface = this.surfaces.get(base.surfaceId);
     if (!surface) throw new ProtocolError(`drawing on surface ${base.surfaceId}, which does not exist`);
     const damaged = operation(surface);
-    if (damaged) this.events.damage(surface, damaged);
+    if (damaged) this.events.damage(surface, damaged, this.messageArrivedAt);
+  }
+
+  /**
+   * A draw whose source image may be a large QUIC image: with an off-thread decoder that image is
+   * decoded on the worker while this thread serves everything else, and the draw (and every later
+   * message of this channel) waits for it. Should the worker fail, the image decodes in line,
+   * which reports a bad payload the usual way.
+   */
+  private drawWithSource(base: DisplayBase, source: Image | null, operation: (surface: Surface) => Rect | null): void {
+    const decoder = this.options.offThreadDecoder;
+    if (!decoder || !source || source.payload.kind !== 'quic' || source.descriptor.width * source.descriptor.height < decoder.minPixels) {
+      this.draw(base, operation);
+      return;
+    }
+    const data = source.payload.data;
+    const decoded = decoder.decodeQuic(data).catch(() => null);
+    // What the image cache keeps must stay; anything else is only drawn, then its storage is free.
+    const cached = (source.descriptor.flags & (ImageFlags.CACHE_ME | ImageFlags.CACHE_REPLACE_ME)) !== 0;
+    this.hold(
+      decoded.then((image) => {
+        if (this.state !== 'ready') return;
+        this.resolver.provide(data, image);
+        try {
+          this.draw(base, operation);
+        } finally {
+          this.resolver.provide(null, null);
+          if (image && !cached) decoder.recycle(image);
+        }
+      }),
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { DisplayCap, ImageCompression, VideoCodecType } from '../../core/protocol/constants';
 import type { ImageCodecs } from '../codecs/image-codecs';
+import type { OffThreadDecoder } from '../codecs/off-thread-decoder';
 import type { VideoStreamSinkFactory } from '../streams/stream-sink';
 
 /** Image compressions a client may ask for (SPICE_MSGC_DISPLAY_PREFERRED_COMPRESSION), by their spice-gtk names. */
@@ -35,6 +36,8 @@ export interface DisplayOptions {
   readonly videoSink?: VideoStreamSinkFactory;
   /** Runtime-dependent decoders (zlib, JPEG). Default: the engine's (engineImageCodecs()). */
   readonly codecs?: ImageCodecs;
+  /** Decodes large QUIC images on another thread (the front ends' engine); absent: all in line. */
+  readonly offThreadDecoder?: OffThreadDecoder;
 }
 
 /** What the session adds for each display channel. */

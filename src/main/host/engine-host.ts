@@ -24,6 +24,7 @@ import { LibraryRequests } from './library-requests';
 import type { EngineMetrics } from './engine-metrics';
 import { GuestDisplays } from './guest-displays';
 import { PixelBudget } from './pixel-budget';
+import type { PixelBufferPool } from '../../shared/pixel-buffer-pool';
 import { surfaceRectToRgba } from './rgba';
 import type { ProfileLibrary } from './store/profile-library';
 import type { AgentRequest, ClipboardItemData } from '../../shared/agent-ipc';
@@ -64,6 +65,8 @@ export interface EngineHostOptions {
   readonly guestClipboard?: (item: ClipboardItemData) => void;
   /** Asked for the local clipboard when a session's agent is ready (Electron's main process answers). */
   readonly localClipboardWanted?: () => void;
+  /** Where damage pixel buffers come from, when the front end gives them back (pixel-buffer-pool.ts). */
+  readonly pixelBuffers?: PixelBufferPool;
 }
 
 interface SurfaceState {
@@ -91,6 +94,12 @@ const DEFAULT_STATS_INTERVAL_MS = 1000;
 const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
 /** How often a flush held back by the backlog looks again. */
 const BACKLOG_RETRY_MS = 2;
+/**
+ * At most this many pixel bytes are converted and sent in one turn of the event loop (1920x256
+ * pixels): a full 1080p frame goes as a few bands, so input and acks are served between them
+ * instead of waiting for 8 MB of conversion and socket writes (docs/architecture.md).
+ */
+const MAX_FLUSH_BYTES = 2 * 1024 * 1024;
 /** Sustained pixel bytes per second to the front end (pixel-budget.ts): about 7 full 1080p frames. */
 const DEFAULT_PIXEL_BYTES_PER_SECOND = 60_000_000;
 /** What may go at once whatever came before: two full 1080p frames. */
@@ -553,35 +562,64 @@ export class EngineHost {
       this.flushTimer = { cancel: () => clearTimeout(timer) };
       return;
     }
-    this.budget.spend(pendingBytes);
-    this.sendPendingDamage();
+    if (this.sendDamage(MAX_FLUSH_BYTES)) {
+      // The rest of a large update goes in the next turn of the loop, after input and acks.
+      const immediate = setImmediate(() => this.flush());
+      this.flushTimer = { cancel: () => clearImmediate(immediate) };
+    }
   }
 
-  /** Sends every surface's pending damage now, whatever the interval and budget say. */
+  /**
+   * Sends every surface's pending damage now, whatever the interval and budget say (a video
+   * stream event must not overtake what was drawn before it).
+   */
   private sendPendingDamage(): void {
+    this.sendDamage(Number.POSITIVE_INFINITY);
+  }
+
+  /** Sends pending damage up to `room` bytes of pixels; true when some is left for later. */
+  private sendDamage(maxBytes: number): boolean {
     this.lastFlushAt = performance.now();
+    const pool = this.options.pixelBuffers;
+    let room = maxBytes;
+    let sent = 0;
+    let more = false;
     for (const state of this.surfaces.values()) {
       if (state.pending.isEmpty) continue;
-      const patches: DamagePatch[] = state.pending.take().map((rect) => ({
+      const band = takeBand(state.pending, room);
+      if (band.length === 0) {
+        more = true;
+        continue;
+      }
+      const patches: DamagePatch[] = band.map((rect) => ({
         x: rect.left,
         y: rect.top,
         width: rect.right - rect.left,
         height: rect.bottom - rect.top,
-        rgba: surfaceRectToRgba(state.surface, rect),
+        rgba: pool ? surfaceRectToRgba(state.surface, rect, (bytes) => pool.take(bytes)) : surfaceRectToRgba(state.surface, rect),
       }));
       const buffers = patches.map((patch) => patch.rgba);
       const bytes = buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0);
-      this.framesSinceStats++;
-      for (const buffer of buffers) this.pixelBytesSinceStats += buffer.byteLength;
+      room -= bytes;
+      sent += bytes;
+      const done = state.pending.isEmpty;
+      if (!done) more = true;
+      if (done) this.framesSinceStats++;
+      this.pixelBytesSinceStats += bytes;
       this.send({ type: 'damage', displayId: state.displayId, surfaceId: state.surfaceId, patches }, buffers);
       if (this.options.metrics) {
-        const handedAt = performance.now();
-        state.receivedAt.forEach((receivedAt, i) => this.options.metrics?.updateHanded(handedAt - receivedAt, handedAt - state.drawnAt[i]));
         this.options.metrics.flushed(bytes);
-        state.receivedAt = [];
-        state.drawnAt = [];
+        // An update counts as handed when the last band holding its pixels has gone.
+        if (done) {
+          const handedAt = performance.now();
+          state.receivedAt.forEach((receivedAt, i) => this.options.metrics?.updateHanded(handedAt - receivedAt, handedAt - state.drawnAt[i]));
+          state.receivedAt = [];
+          state.drawnAt = [];
+        }
       }
     }
+    this.budget.spend(sent);
+    return more;
   }
 
   private startStats(session: EngineSession): void {
@@ -662,4 +700,31 @@ function surfaceKey(displayId: number, surfaceId: number): string {
 function failureOf(error: unknown): Failure {
   if (error instanceof SessionError) return error.toFailure();
   return { kind: 'connect', message: error instanceof Error ? error.message : 'the session could not start' };
+}
+
+/**
+ * Takes from `pending` the damage that fits in `room` bytes of RGBA (at least one row), cutting
+ * a rectangle that does not fit into the rows that do and putting the rest back.
+ */
+function takeBand(pending: DamageCoalescer, room: number): DamageArea[] {
+  if (room <= 0) return [];
+  const band: DamageArea[] = [];
+  for (const rect of pending.take()) {
+    const rowBytes = (rect.right - rect.left) * 4;
+    const rows = rect.bottom - rect.top;
+    if (room <= 0) {
+      pending.add(rect);
+      continue;
+    }
+    const fit = Math.max(1, Math.floor(room / rowBytes));
+    if (fit >= rows) {
+      band.push(rect);
+      room -= rows * rowBytes;
+    } else {
+      band.push({ ...rect, bottom: rect.top + fit });
+      pending.add({ ...rect, top: rect.top + fit });
+      room = 0;
+    }
+  }
+  return band;
 }

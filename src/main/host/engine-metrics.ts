@@ -1,4 +1,5 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { createHook, type AsyncHook } from 'node:async_hooks';
+import { appendFileSync, closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 /**
@@ -8,7 +9,14 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
  * SAFFRON_ENGINE_METRICS names a file; then one JSON line is appended to it every interval:
  *
  *   {"t": epoch ms, "latencyMs": [...updates handed since the previous line], "addedMs": [...the
- *    same updates, from drawn], "flushes": n, "pixelBytes": n, "loopMaxMs": n, "rssMb": n}
+ *    same updates, from drawn], "flushes": n, "pixelBytes": n, "loopMaxMs": n, "taskMaxMs": n,
+ *    "taskMaxCpuMs": n, "tasks": n, "rssMb": n}
+ *
+ * loopMaxMs is how late the loop's own timer ran: on a busy machine it includes time the thread
+ * waited for a core. taskMaxCpuMs is the longest single callback (socket data, timer, immediate)
+ * counted in this thread's own CPU time (/proc/thread-self/schedstat), which other processes
+ * cannot inflate (it may overstate by up to 2 ms, see TaskTimer): how long input can have waited
+ * behind the engine's own work. taskMaxMs is the longest callback's wall time.
  */
 export interface EngineMetrics {
   /**
@@ -30,6 +38,11 @@ export function engineMetricsFromEnv(env: NodeJS.ProcessEnv): EngineMetrics | un
   return path ? new FileEngineMetrics(path) : undefined;
 }
 
+/** Callbacks shorter than this in wall time are not checked for CPU time (they cannot exceed it). */
+const CPU_CHECK_MS = 4;
+/** How old the CPU reading a callback starts from may be. */
+const STALE_MS = 2;
+
 class FileEngineMetrics implements EngineMetrics {
   private latencies: number[] = [];
   private added: number[] = [];
@@ -38,12 +51,14 @@ class FileEngineMetrics implements EngineMetrics {
   private stopped = false;
   private readonly loop: IntervalHistogram;
   private readonly timer: ReturnType<typeof setInterval>;
+  private readonly tasks: TaskTimer | null;
 
   constructor(private readonly path: string) {
     writeFileSync(path, '');
     // 1 ms resolution: a stall is seen to within a millisecond or so.
     this.loop = monitorEventLoopDelay({ resolution: 1 });
     this.loop.enable();
+    this.tasks = TaskTimer.start();
     this.timer = setInterval(() => this.write(), INTERVAL_MS);
     this.timer.unref();
   }
@@ -64,6 +79,7 @@ class FileEngineMetrics implements EngineMetrics {
     clearInterval(this.timer);
     this.write();
     this.loop.disable();
+    this.tasks?.stop();
   }
 
   private write(): void {
@@ -75,6 +91,9 @@ class FileEngineMetrics implements EngineMetrics {
       pixelBytes: this.pixelBytes,
       // The histogram is in nanoseconds; its max is the longest wait of the sampling timer.
       loopMaxMs: Math.round(this.loop.max / 1e4) / 100,
+      taskMaxMs: Math.round((this.tasks?.maxWallMs ?? 0) * 100) / 100,
+      taskMaxCpuMs: Math.round((this.tasks?.maxCpuMs ?? 0) * 100) / 100,
+      tasks: this.tasks?.count ?? 0,
       rssMb: Math.round(process.memoryUsage.rss() / 1e5) / 10,
     };
     this.latencies = [];
@@ -82,11 +101,82 @@ class FileEngineMetrics implements EngineMetrics {
     this.flushes = 0;
     this.pixelBytes = 0;
     this.loop.reset();
+    this.tasks?.reset();
     try {
       appendFileSync(this.path, `${JSON.stringify(line)}\n`);
     } catch {
       // The file went away (the bench is over): measuring must never take the engine down.
       this.stop();
     }
+  }
+}
+
+/**
+ * Times every top-level callback of this thread (async_hooks before/after): its wall time and,
+ * for callbacks longer than CPU_CHECK_MS of wall time, its CPU time from
+ * /proc/thread-self/schedstat (nanoseconds on a CPU; Linux only: elsewhere null). Reading
+ * schedstat costs about 6 µs, so the starting value is read at most every STALE_MS: a long
+ * callback's CPU time then includes up to STALE_MS of what ran just before it (an overestimate).
+ */
+class TaskTimer {
+  maxWallMs = 0;
+  maxCpuMs = 0;
+  /** Callbacks timed. */
+  count = 0;
+  private depth = 0;
+  private startWall = 0;
+  private cpuReadAt = -Infinity;
+  private cpuAtRead = 0;
+  private readonly hook: AsyncHook;
+  private readonly buffer = Buffer.alloc(64);
+
+  private constructor(private readonly fd: number) {
+    this.hook = createHook({
+      before: () => {
+        if (this.depth++ > 0) return;
+        const now = performance.now();
+        this.startWall = now;
+        if (now - this.cpuReadAt > STALE_MS) {
+          this.cpuAtRead = this.cpuNs();
+          this.cpuReadAt = now;
+        }
+      },
+      after: () => {
+        if (--this.depth > 0) return;
+        this.depth = 0;
+        this.count++;
+        const wall = performance.now() - this.startWall;
+        if (wall > this.maxWallMs) this.maxWallMs = wall;
+        if (wall > CPU_CHECK_MS) {
+          const cpu = (this.cpuNs() - this.cpuAtRead) / 1e6;
+          if (cpu > this.maxCpuMs) this.maxCpuMs = cpu;
+        }
+      },
+    });
+    this.hook.enable();
+  }
+  static start(): TaskTimer | null {
+    try {
+      return new TaskTimer(openSync('/proc/thread-self/schedstat', 'r'));
+    } catch {
+      return null;
+    }
+  }
+
+  reset(): void {
+    this.maxWallMs = 0;
+    this.maxCpuMs = 0;
+    this.count = 0;
+  }
+
+  stop(): void {
+    this.hook.disable();
+    closeSync(this.fd);
+  }
+
+  /** schedstat: "<ns on a CPU> <ns waiting for one> <timeslices>". */
+  private cpuNs(): number {
+    const n = readSync(this.fd, this.buffer, 0, this.buffer.length, 0);
+    return Number(this.buffer.toString('latin1', 0, n).split(' ')[0]);
   }
 }

@@ -4,14 +4,15 @@ import type { DamageArea, SurfacePixels } from './engine-session';
 const LITTLE_ENDIAN = endianness() === 'LE';
 
 /**
- * Copies one rectangle of a surface (0xAARRGGBB words) into a new buffer of RGBA bytes with
- * alpha 255, the layout ImageData and putImageData want. Alpha is forced: the primary surface
- * is opaque, and a stray alpha byte would show the page behind the canvas.
+ * Copies one rectangle of a surface (0xAARRGGBB words) into a buffer of RGBA bytes with alpha
+ * 255, the layout ImageData and putImageData want: a new one, or one from `take` (a pool) which
+ * must give exactly the bytes asked for. Alpha is forced: the primary surface is opaque, and a
+ * stray alpha byte would show the page behind the canvas.
  */
-export function surfaceRectToRgba(surface: SurfacePixels, rect: DamageArea): ArrayBuffer {
+export function surfaceRectToRgba(surface: SurfacePixels, rect: DamageArea, take: (bytes: number) => ArrayBuffer = (bytes) => new ArrayBuffer(bytes)): ArrayBuffer {
   const width = rect.right - rect.left;
   const height = rect.bottom - rect.top;
-  const out = new ArrayBuffer(width * height * 4);
+  const out = take(width * height * 4);
   const src = surface.pixels;
   if (LITTLE_ENDIAN) {
     // One 32-bit store per pixel: bytes R,G,B,A in memory are the word 0xAABBGGRR.

@@ -6,6 +6,7 @@ import type { Logger } from '../session/logger';
 import { Session } from '../session/session';
 import type { HostAgent } from './host-agent';
 import type { AgentStatus } from '../agent/guest-agent';
+import { offThreadDecoder } from '../codecs/off-thread-decoder';
 import { rendererVideoSinks } from '../streams/renderer-video-sink';
 import type { EngineSession, EngineSessionEvents, GuestAgentState, GuestMonitorRequest, SessionFactory, SessionRequest, SessionVideo } from './engine-session';
 
@@ -28,7 +29,10 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
     // engine's default sink plays MJPEG into the surface, as the command line does.
     const sinks = video && video.codecs.length > 0 ? rendererVideoSinks(video.codecs, (event, transfer) => this.emit('video', { event, transfer })) : null;
     this.failVideo = sinks?.fail ?? null;
-    this.session = new Session({ ...request, connectTimeoutMs: CONNECT_TIMEOUT_MS, log, ...(sinks ? { display: { videoSink: sinks.factory } } : {}) });
+    // Large QUIC images decode on a worker thread: input and acks never wait for a photo.
+    const decoder = offThreadDecoder();
+    const display = { ...(sinks ? { videoSink: sinks.factory } : {}), ...(decoder ? { offThreadDecoder: decoder } : {}) };
+    this.session = new Session({ ...request, connectTimeoutMs: CONNECT_TIMEOUT_MS, log, display });
     const s = this.session;
     s.on('state', (state) => this.emit('state', state));
     s.on('closed', (failure) => this.emit('closed', failure));
@@ -40,9 +44,9 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
       // Off-screen surfaces were never announced; the host ignores ids it does not know.
       this.emit('surfaceDestroyed', { displayId: display.id, surfaceId });
     });
-    s.on('damage', ({ display, surface, rect }) => {
+    s.on('damage', ({ display, surface, rect, receivedAt }) => {
       if (surface !== display.primarySurface || display.primarySurfaceId === null) return;
-      this.emit('damage', { displayId: display.id, surfaceId: display.primarySurfaceId, surface, area: rect, receivedAt: s.lastReceivedAt });
+      this.emit('damage', { displayId: display.id, surfaceId: display.primarySurfaceId, surface, area: rect, receivedAt: receivedAt ?? s.lastReceivedAt });
     });
     s.on('monitors', ({ display, heads, maxAllowed }) => {
       // Heads of zero size are monitors the guest has switched off.

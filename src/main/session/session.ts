@@ -53,7 +53,7 @@ export interface SessionEvents {
   closed: Failure | null;
   surfaceCreated: { display: DisplayChannel; surface: Surface; primary: boolean };
   surfaceDestroyed: { display: DisplayChannel; surfaceId: number };
-  damage: { display: DisplayChannel; surface: Surface; rect: Rect };
+  damage: { display: DisplayChannel; surface: Surface; rect: Rect; receivedAt?: number };
   displayActivity: { display: DisplayChannel };
   displayMark: { display: DisplayChannel };
   monitors: { display: DisplayChannel; heads: Head[]; maxAllowed: number };
@@ -350,7 +350,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       const display: DisplayChannel = new DisplayChannel(id, context, this.observer(), this.resources!, {
         surfaceCreated: (surface, primary) => this.emit('surfaceCreated', { display, surface, primary }),
         surfaceDestroyed: (surfaceId) => this.emit('surfaceDestroyed', { display, surfaceId }),
-        damage: (surface, rect) => this.emit('damage', { display, surface, rect }),
+        damage: (surface, rect, receivedAt) => this.emit('damage', { display, surface, rect, ...(receivedAt !== undefined ? { receivedAt } : {}) }),
         activity: () => this.emit('displayActivity', { display }),
         mark: () => this.emit('displayMark', { display }),
         monitors: (heads, maxAllowed) => this.emit('monitors', { display, heads, maxAllowed }),

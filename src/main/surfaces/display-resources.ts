@@ -12,6 +12,7 @@ export class DisplayResources {
   readonly glz: GlzDictionary;
 
   constructor(readonly glzWindowPixels: number) {
-    this.glz = new GlzDictionary(glzWindowPixels);
+    // The image resolver copies what it caches, so evicted images' storage can be reused.
+    this.glz = new GlzDictionary(glzWindowPixels, { reuseEvicted: true });
   }
 }

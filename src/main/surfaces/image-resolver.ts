@@ -29,6 +29,14 @@ export class ImageResolver {
     private readonly log: Logger = silentLogger,
   ) {}
 
+  /** An image already decoded elsewhere (off-thread-decoder.ts) for the draw being made. */
+  private provided: { readonly data: Uint8Array; readonly image: DecodedImage } | null = null;
+
+  /** The QUIC payload `data` decodes to `image` (null: decode in line); null, null forgets it. */
+  provide(data: Uint8Array | null, image: DecodedImage | null): void {
+    this.provided = data && image ? { data, image } : null;
+  }
+
   /** Image kinds decoded so far (the first of each is logged: tests and users see what the server sends). */
   private readonly kindsSeen = new Set<string>();
 
@@ -43,7 +51,7 @@ export class ImageResolver {
         break;
       }
       case 'quic':
-        decoded = decodeQuic(payload.data);
+        decoded = this.provided && this.provided.data === payload.data ? this.provided.image : decodeQuic(payload.data);
         break;
       case 'lz_rgb':
         decoded = decodeLzRgb(payload.data);
@@ -95,12 +103,16 @@ export class ImageResolver {
     }
     // spice-common's spice_image_descriptor_is_lossy: only the JPEG types lose information.
     const lossy = payload.kind === 'jpeg' || payload.kind === 'jpeg_alpha';
-    if (descriptor.flags & ImageFlags.CACHE_ME) {
-      this.resources.images.put(descriptor.id, decoded, lossy);
-    } else if (descriptor.flags & ImageFlags.CACHE_REPLACE_ME) {
-      // The server sends the lossless version of an image we hold lossy (it had sent it as JPEG).
-      if (lossy) throw new ProtocolError(`image ${descriptor.id}: a lossy image cannot replace a cached one`);
-      this.resources.images.put(descriptor.id, decoded, false);
+    if (descriptor.flags & (ImageFlags.CACHE_ME | ImageFlags.CACHE_REPLACE_ME)) {
+      // GLZ images share storage with the dictionary, which reuses it once they leave the window.
+      const kept = payload.kind === 'glz_rgb' || payload.kind === 'zlib_glz_rgb' ? { ...decoded, pixels: decoded.pixels.slice() } : decoded;
+      if (descriptor.flags & ImageFlags.CACHE_ME) {
+        this.resources.images.put(descriptor.id, kept, lossy);
+      } else {
+        // The server sends the lossless version of an image we hold lossy (it had sent it as JPEG).
+        if (lossy) throw new ProtocolError(`image ${descriptor.id}: a lossy image cannot replace a cached one`);
+        this.resources.images.put(descriptor.id, kept, false);
+      }
     }
     return decoded;
   };

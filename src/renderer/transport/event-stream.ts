@@ -1,5 +1,6 @@
 import { StreamRecordReader } from '../../shared/ipc-stream';
 import { WireFormatError } from '../../shared/ipc-wire';
+import { PixelBufferPool } from '../../shared/pixel-buffer-pool';
 
 /** Host events arriving on a stream: each message as it completes, then one end. */
 export interface EventFeed {
@@ -26,9 +27,16 @@ export function openEventStream(url: string, fetchImpl: typeof fetch = fetch): E
   let endReason: string | null = null;
   let onMessage: ((message: unknown) => void) | null = null;
   let onEnd: ((reason: string) => void) | null = null;
+  // Damage pixels are copied and painted while their event is delivered (DisplayModel.damage),
+  // so once a listener has had a damage event its buffers are free for the next records.
+  const pixelBuffers = new PixelBufferPool();
   const emit = (message: unknown): void => {
-    if (onMessage) onMessage(message);
-    else waiting.push(message);
+    if (!onMessage) {
+      waiting.push(message);
+      return;
+    }
+    onMessage(message);
+    for (const buffer of damageBuffersOf(message)) pixelBuffers.give(buffer);
   };
   const end = (reason: string): void => {
     if (endReason !== null) return;
@@ -44,7 +52,7 @@ export function openEventStream(url: string, fetchImpl: typeof fetch = fetch): E
         return;
       }
       const reader = response.body.getReader();
-      const records = new StreamRecordReader();
+      const records = new StreamRecordReader((bytes) => pixelBuffers.take(bytes));
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
@@ -63,4 +71,17 @@ export function openEventStream(url: string, fetchImpl: typeof fetch = fetch): E
       if (endReason !== null) endListener(endReason);
     },
   };
+}
+
+/** The pixel buffers of a damage event as it arrived (not yet validated: anything else gives none). */
+function damageBuffersOf(message: unknown): ArrayBuffer[] {
+  if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== 'damage') return [];
+  const patches = (message as { patches?: unknown }).patches;
+  if (!Array.isArray(patches)) return [];
+  const buffers: ArrayBuffer[] = [];
+  for (const patch of patches as unknown[]) {
+    const rgba = typeof patch === 'object' && patch !== null ? (patch as { rgba?: unknown }).rgba : undefined;
+    if (rgba instanceof ArrayBuffer) buffers.push(rgba);
+  }
+  return buffers;
 }

@@ -275,3 +275,59 @@ test('video: the renderer\'s codecs reach the next session; stream events follow
   assert.deepEqual(session.failedVideoStreams, [[0, 4]]);
   host.dispose();
 });
+
+test('a full 1080p update goes as bands of at most 2 MB, one per turn of the loop, covering it once; its latency counts at the last', async () => {
+  const fakes = fakeSessionFactory();
+  const events: HostEvent[] = [];
+  const handed: number[] = [];
+  // Counts turns of the loop (one immediate each), to see that no two bands go in the same turn.
+  let turn = 0;
+  let spinning = true;
+  const spin = (): void => {
+    turn++;
+    if (spinning) setImmediate(spin);
+  };
+  spin();
+  const turns: number[] = [];
+  const host = new EngineHost({
+    createSession: fakes.factory,
+    send: (event) => {
+      events.push(event);
+      if (event.type === 'damage') turns.push(turn);
+    },
+    log: quietLog,
+    flushIntervalMs: 1,
+    statsIntervalMs: 1000,
+    metrics: { updateHanded: (latencyMs) => handed.push(latencyMs), flushed: () => {}, stop: () => {} },
+  });
+  const until = async (done: () => boolean): Promise<void> => {
+    for (const deadline = Date.now() + 20_000; !done(); await tick(5)) if (Date.now() > deadline) throw new Error('timed out');
+  };
+  const rowsSent = (): number => damageEvents(events).flatMap((event) => event.patches).reduce((rows, patch) => rows + patch.height, 0);
+  try {
+    host.connect({ host: 'h', port: 1 });
+    const session = fakes.sessions[0];
+    const surface = patternSurface(1920, 1080);
+    session.fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface });
+    await until(() => rowsSent() === 1080); // the whole new surface, in bands too
+    events.length = 0;
+    turns.length = 0;
+    session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: { left: 0, top: 0, right: 1920, bottom: 1080 }, receivedAt: performance.now() });
+    await until(() => rowsSent() >= 1080);
+    const bands = damageEvents(events).flatMap((event) => event.patches);
+    assert.ok(bands.length >= 4, `${bands.length} bands`);
+    assert.equal(new Set(turns).size, turns.length, 'one band per turn of the loop');
+    let row = 0;
+    for (const band of bands) {
+      assert.ok(band.rgba.byteLength <= 2 * 1024 * 1024);
+      assert.deepEqual([band.x, band.y, band.width], [0, row, 1920]);
+      assert.deepEqual(new Uint8Array(band.rgba), new Uint8Array(surfaceRectToRgba(surface, { left: 0, top: row, right: 1920, bottom: row + band.height })));
+      row += band.height;
+    }
+    assert.equal(row, 1080);
+    assert.equal(handed.length, 1, 'the update is handed once, with its last band');
+  } finally {
+    spinning = false;
+    host.dispose();
+  }
+});

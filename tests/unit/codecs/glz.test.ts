@@ -96,6 +96,13 @@ function counting(width: number, height: number, base: number): number[] {
   return Array.from({ length: width * height }, (_, i) => (base + i) & 0xffffff);
 }
 
+/** The payload with another image id (low word, header offset 25); win_head_dist is kept. */
+function withId(payload: Uint8Array, id: number): Uint8Array {
+  const copy = payload.slice();
+  new DataView(copy.buffer).setUint32(25, id);
+  return copy;
+}
+
 const opaque = (values: number[]): Uint32Array => Uint32Array.from(values, (v) => (0xff000000 | v) >>> 0);
 
 describe('GLZ decoder', () => {
@@ -114,6 +121,23 @@ describe('GLZ decoder', () => {
       });
       // The server's window (20000 pixels of 1200..6144-pixel images) is what we keep.
       assert.ok(dict.pixelCount <= window, `${dict.pixelCount} pixels kept`);
+    });
+
+    it('reusing evicted images\' storage decodes the same pixels, and does reuse it', () => {
+      const { window, images } = readSequence('glz-mixed.bin.gz');
+      const dict = new GlzDictionary(window, { reuseEvicted: true });
+      const seen = new Set<ArrayBufferLike>();
+      let reused = 0;
+      // Twice through: the second pass's ids continue the first's, so old images leave the window.
+      for (let pass = 0; pass < 2; pass++) {
+        images.forEach((img, i) => {
+          const got = dict.decode(pass === 0 ? img.payload : withId(img.payload, images.length + i));
+          assertPixels(got.pixels, img.pixels, img.width, `pass ${pass} image ${i}`);
+          if (seen.has(got.pixels.buffer)) reused++;
+          seen.add(got.pixels.buffer);
+        });
+      }
+      assert.ok(reused > 0, 'no storage was reused');
     });
 
     it('the edited copies really reference the earlier images', () => {

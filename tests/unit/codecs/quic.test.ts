@@ -314,3 +314,19 @@ describe('decodeQuic', () => {
     });
   });
 });
+
+describe('QUIC output storage', () => {
+  it('decodes into the storage it is given (shared memory for the decode worker), with the same pixels', () => {
+    const data = new Uint8Array(readFileSync(join(__dirname, '../../fixtures/display/quic-200x150.bin')));
+    const plain = decodeQuic(data);
+    let asked = 0;
+    const shared = decodeQuic(data, (words) => {
+      asked = words;
+      return new Uint32Array(new SharedArrayBuffer(words * 4));
+    });
+    assert.equal(asked, 200 * 150);
+    assert.ok(shared.pixels.buffer instanceof SharedArrayBuffer);
+    assert.equal(shared.pixels.length, plain.pixels.length);
+    assert.ok(shared.pixels.every((pixel, i) => pixel === plain.pixels[i]), 'the same pixels');
+  });
+});

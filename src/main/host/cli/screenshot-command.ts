@@ -1,6 +1,7 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import type { Logger } from '../../session/logger';
 import { Session } from '../../session/session';
+import { offThreadDecoder } from '../../codecs/off-thread-decoder';
 import { SessionError } from '../../session/session-error';
 import { encodeRgbPng } from '../../util/png-encoder';
 import { integerOption, parseArgs, UsageError } from './args';
@@ -26,7 +27,9 @@ export async function screenshotCommand(argv: readonly string[], env: NodeJS.Pro
   const timeoutMs = integerOption(args, 'timeout-ms', 120_000);
   // --monitor N: only guest monitor N (0 = the first), as its own window would show it.
   const monitor = args.options.has('monitor') ? integerOption(args, 'monitor', 0, 63) : null;
-  const display = displayOptionsFromArgs(args);
+  // Large QUIC images decode on a worker thread, as in the app (so the pixel tests cover that path).
+  const decoder = offThreadDecoder();
+  const display = { ...displayOptionsFromArgs(args), ...(decoder ? { offThreadDecoder: decoder } : {}) };
   // Read last: a .vv file with delete-this-file=1 is gone once read, so usage errors come first.
   const connection = connectionFromArgs(args, env);
 

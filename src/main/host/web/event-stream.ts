@@ -50,12 +50,21 @@ export class EventStream {
     return !this.ended && !this.response.destroyed;
   }
 
-  send(message: object): void {
+  /**
+   * `recycle`, when given, gets each of the message's buffers back once the socket has taken its
+   * bytes (the write callback): nothing refers to them after that.
+   */
+  send(message: object, recycle?: (buffer: ArrayBuffer) => void): void {
     if (!this.isOpen) return;
     const parts = encodeStreamRecord(message);
     const socket = this.response.socket;
     socket?.cork();
-    for (const part of parts) this.response.write(part);
+    this.response.write(parts[0]);
+    for (let i = 1; i < parts.length; i++) {
+      const part = parts[i];
+      if (recycle) this.response.write(part, () => recycle(part.buffer as ArrayBuffer));
+      else this.response.write(part);
+    }
     if (socket) process.nextTick(() => socket.uncork());
   }
 
@@ -78,14 +87,14 @@ export class EventStream {
  */
 export class PipedEvents {
   private stream: EventStream | null = null;
-  private queued: object[] = [];
+  private queued: { message: object; recycle?: (buffer: ArrayBuffer) => void }[] = [];
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
 
-  send(message: object): void {
+  send(message: object, recycle?: (buffer: ArrayBuffer) => void): void {
     if (this.closed) return;
-    if (this.stream) this.stream.send(message);
-    else this.queued.push(message);
+    if (this.stream) this.stream.send(message, recycle);
+    else this.queued.push({ message, ...(recycle ? { recycle } : {}) });
   }
 
   get bufferedBytes(): number {
@@ -98,7 +107,7 @@ export class PipedEvents {
       return;
     }
     this.stream = stream;
-    for (const message of this.queued.splice(0)) stream.send(message);
+    for (const { message, recycle } of this.queued.splice(0)) stream.send(message, recycle);
     stream.onClose(() => this.end());
   }
 

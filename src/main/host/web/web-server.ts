@@ -8,6 +8,7 @@ import type { EngineMetrics } from '../engine-metrics';
 import type { SessionFactory } from '../engine-session';
 import type { LibraryAccess } from '../store/open-library';
 import { EngineHost } from '../engine-host';
+import { PixelBufferPool } from '../../../shared/pixel-buffer-pool';
 import { gateHttpRequest, gateUpgrade, type RequestFacts } from './request-gate';
 import { SECURITY_HEADERS } from './security-headers';
 import { loadStaticFiles, type StaticFile } from './static-files';
@@ -187,9 +188,13 @@ export class WebServer {
     const events = pipe !== null ? this.pipes.route(pipe) : null;
     events?.onClose(() => ws.close(CloseCode.GOING_AWAY, 'the event stream ended'));
     const library = this.options.library;
+    // Damage buffers come back once written to the event stream, for the next flush.
+    const pixelBuffers = events ? new PixelBufferPool() : undefined;
+    const recycle = pixelBuffers ? (buffer: ArrayBuffer): void => pixelBuffers.give(buffer) : undefined;
     const host: EngineHost = new EngineHost({
       createSession: this.options.createSession,
-      send: (event) => (events ? events.send(event) : ws.send(encodeWireMessage(event))),
+      send: (event) => (events ? events.send(event, event.type === 'damage' ? recycle : undefined) : ws.send(encodeWireMessage(event))),
+      ...(pixelBuffers ? { pixelBuffers } : {}),
       backlogBytes: () => (events ? events.bufferedBytes : ws.bufferedBytes),
       log: this.options.log,
       ...(this.options.metrics ? { metrics: this.options.metrics } : {}),

@@ -1,0 +1,126 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeQuic } from '../../../src/core/codecs/quic';
+import type { DecodedImage } from '../../../src/core/codecs/types';
+import { DisplayMsg } from '../../../src/core/protocol/constants';
+import type { OffThreadDecoder } from '../../../src/main/codecs/off-thread-decoder';
+import { Session } from '../../../src/main/session/session';
+import { startFakeServer, mainInitBody } from '../../support/fake-spice-server';
+import { readPng } from '../../support/images';
+import { Bytes } from '../../support/chunking';
+
+/**
+ * A display channel with an off-thread decoder (off-thread-decoder.ts) still draws in message
+ * order: a scripted server sends a QUIC DRAW_COPY (decoded "elsewhere", late) and right behind
+ * it a DRAW_FILL over part of it; the fill must end on top. A decoder that fails makes the image
+ * decode in line, with the same pixels.
+ */
+
+const FIXTURES = join(__dirname, '../../fixtures/display');
+const WIDTH = 200;
+const HEIGHT = 150;
+const GREEN = 0x00ff00;
+
+/** DisplayBase on surface 0 with box (left, top, right, bottom), no clip. */
+function base(b: Bytes, left: number, top: number, right: number, bottom: number): Bytes {
+  return b.u32(0).i32(top).i32(left).i32(bottom).i32(right).u8(0);
+}
+
+/** DRAW_COPY of the QUIC fixture onto the whole screen, rop OP_PUT; `flags`: the image's (1 = CACHE_ME). */
+function quicCopy(quic: Uint8Array, flags: number): Uint8Array {
+  const fixed = 21 + 4 + 16 + 2 + 1 + 13;
+  const b = base(new Bytes(), 0, 0, WIDTH, HEIGHT).u32(fixed).i32(0).i32(0).i32(HEIGHT).i32(WIDTH).u16(1 << 3).u8(0);
+  b.u8(0).i32(0).i32(0).u32(0); // no mask
+  b.u64(1n).u8(1).u8(flags).u32(WIDTH).u32(HEIGHT).u32(quic.length); // QUIC image descriptor, data_size
+  const body = b.build();
+  const out = new Uint8Array(body.length + quic.length);
+  out.set(body);
+  out.set(quic, body.length);
+  return out;
+}
+
+/** DRAW_FILL of solid green over (0,0)-(50,40), rop OP_PUT. */
+function greenFill(): Uint8Array {
+  return base(new Bytes(), 0, 0, 50, 40).u8(1).u32(GREEN).u16(1 << 3).u8(0).i32(0).i32(0).u32(0).build();
+}
+
+async function drawWith(decoder: OffThreadDecoder, imageFlags = 0): Promise<Uint32Array> {
+  const quic = new Uint8Array(readFileSync(join(FIXTURES, 'quic-200x150.bin')));
+  const server = await startFakeServer(async (c, index) => {
+    await c.acceptLink();
+    if (index === 0) {
+      c.sendMessage(103, mainInitBody());
+      c.sendMessage(104, new Bytes().u32(1).u8(2).u8(0).build()); // CHANNELS_LIST: display 0
+    } else {
+      c.sendMessage(DisplayMsg.SURFACE_CREATE, new Bytes().u32(0).u32(WIDTH).u32(HEIGHT).u32(32).u32(1).build());
+      c.sendMessage(DisplayMsg.DRAW_COPY, quicCopy(quic, imageFlags));
+      c.sendMessage(DisplayMsg.DRAW_FILL, greenFill());
+      c.sendMessage(DisplayMsg.MARK, new Uint8Array(0));
+    }
+    await new Promise((r) => c.socket.once('close', r));
+  });
+  const session = new Session({ target: { host: '127.0.0.1', port: server.port }, display: { offThreadDecoder: decoder } });
+  try {
+    let fills = 0;
+    const filled = new Promise<void>((resolve) => session.on('damage', ({ rect }) => {
+      if (rect.right - rect.left === 50 && ++fills === 1) resolve();
+    }));
+    await session.connect();
+    await filled;
+    return session.primarySurface!.pixels.slice();
+  } finally {
+    session.disconnect();
+    await server.stop();
+  }
+}
+
+function assertPicture(pixels: Uint32Array): void {
+  const expected = readPng(join(FIXTURES, 'expected-shapes-200x150.png'));
+  for (let y = 0; y < HEIGHT; y++) {
+    for (let x = 0; x < WIDTH; x++) {
+      const got = pixels[y * WIDTH + x] & 0xffffff;
+      const i = (y * WIDTH + x) * 3;
+      const want = x < 50 && y < 40 ? GREEN : (expected.data[i] << 16) | (expected.data[i + 1] << 8) | expected.data[i + 2];
+      if (got !== want) assert.fail(`pixel (${x}, ${y}) is ${got.toString(16)}, expected ${want.toString(16)}`);
+    }
+  }
+}
+
+test('a QUIC image decoded off the thread is drawn before the message after it', { timeout: 30_000 }, async () => {
+  let offloaded = 0;
+  const decoded: DecodedImage[] = [];
+  const recycled: DecodedImage[] = [];
+  const slow: OffThreadDecoder = {
+    minPixels: 1,
+    decodeQuic: (data) => {
+      offloaded++;
+      const copy = data.slice();
+      return new Promise<DecodedImage>((resolve) => setTimeout(() => {
+        decoded.push(decodeQuic(copy));
+        resolve(decoded[0]);
+      }, 150));
+    },
+    recycle: (image) => recycled.push(image),
+  };
+  assertPicture(await drawWith(slow));
+  assert.equal(offloaded, 1);
+  assert.deepEqual(recycled, decoded, 'the drawn image (not cached) is given back for reuse');
+});
+
+test('when the decoder fails, the image decodes in line', { timeout: 30_000 }, async () => {
+  const broken: OffThreadDecoder = { minPixels: 1, decodeQuic: () => Promise.reject(new Error('the decode worker exited')), recycle: () => assert.fail('nothing to recycle') };
+  assertPicture(await drawWith(broken));
+});
+
+test('an image the server asked to cache is not given back for reuse', { timeout: 30_000 }, async () => {
+  const recycled: DecodedImage[] = [];
+  const decoder: OffThreadDecoder = {
+    minPixels: 1,
+    decodeQuic: (data) => Promise.resolve(decodeQuic(data.slice())),
+    recycle: (image) => recycled.push(image),
+  };
+  assertPicture(await drawWith(decoder, 1));
+  assert.equal(recycled.length, 0);
+});
