@@ -28,6 +28,12 @@ export interface ClipboardSyncOptions {
    * dismiss it at once), not that reading is denied.
    */
   readonly readPermission: () => Promise<'granted' | 'denied' | 'prompt' | 'unknown'>;
+  /**
+   * Whether a read may make the browser ask the person now (permission 'prompt'). Its question
+   * covers part of the display, so the page asks only once the person has used the display, never
+   * merely because a session started or the pointer passed over it. Absent: always.
+   */
+  readonly mayAsk?: () => boolean;
 }
 
 export const READ_DENIED_NOTICE =
@@ -110,6 +116,7 @@ export class ClipboardSync {
 
   private async checkOnce(): Promise<void> {
     if (!this.options.hasFocus()) return;
+    if (this.options.mayAsk && !this.options.mayAsk() && (await this.options.readPermission()) === 'prompt') return;
     let local: Awaited<ReturnType<ClipboardSync['readLocal']>>;
     try {
       local = await this.readLocal();

@@ -52,7 +52,11 @@ export function useGuestAgent(api: SaffronApi, { connected, pageClipboard, setti
       if (!kiosk) notice('This page cannot use the clipboard (the browser offers it only to secure pages), so it is not shared with the guest.');
       return;
     }
+    // Set when the person presses a button or key on the display: from then on the browser may
+    // ask for the clipboard (a kiosk or an untouched session never shows its question).
+    let usedDisplay = false;
     const sync = new ClipboardSync({
+      mayAsk: () => usedDisplay,
       clipboard,
       offer: (items) => api.offerClipboard(items),
       pngItem: (png) => new ClipboardItem({ 'image/png': png }),
@@ -69,11 +73,18 @@ export function useGuestAgent(api: SaffronApi, { connected, pageClipboard, setti
       },
     });
     const check = (): void => void sync.check();
+    const used = (): void => {
+      if (usedDisplay) return;
+      usedDisplay = true;
+      check();
+    };
     const area = displayArea.current;
     const off = api.on('clipboard', (event) => void sync.guestCopied(event));
     window.addEventListener('focus', check);
     area?.addEventListener('focusin', check);
     area?.addEventListener('pointerenter', check);
+    area?.addEventListener('pointerdown', used);
+    area?.addEventListener('keydown', used);
     // What was copied before the session started is offered too, as remote-viewer does.
     check();
     return () => {
@@ -81,6 +92,8 @@ export function useGuestAgent(api: SaffronApi, { connected, pageClipboard, setti
       window.removeEventListener('focus', check);
       area?.removeEventListener('focusin', check);
       area?.removeEventListener('pointerenter', check);
+      area?.removeEventListener('pointerdown', used);
+      area?.removeEventListener('keydown', used);
       sync.dispose();
     };
   }, [api, connected, sharing, notice, displayArea, kiosk]);

@@ -215,3 +215,42 @@ test('ClipboardSync: a local change is offered once on focus; guest copies are w
   await sync.guestCopied({ type: 'clipboard', mimeType: 'text/plain', data: bytes(104) });
   assert.deepEqual(notices, [READ_DENIED_NOTICE, WRITE_DENIED_NOTICE]);
 });
+
+test('ClipboardSync: a read that would make the browser ask waits until the person used the display; a granted one does not', async () => {
+  const clipboard = new FakeBrowserClipboard();
+  const offers: ClipboardItemData[][] = [];
+  let permission: 'granted' | 'prompt' = 'prompt';
+  let usedDisplay = false;
+  let reads = 0;
+  const counting: BrowserClipboard = {
+    read: () => {
+      reads++;
+      return clipboard.read();
+    },
+    write: (items) => clipboard.write(items),
+    writeText: (text) => clipboard.writeText(text),
+  };
+  const sync = new ClipboardSync({
+    readPermission: () => Promise.resolve(permission),
+    mayAsk: () => usedDisplay,
+    clipboard: counting,
+    offer: (items) => offers.push(items),
+    pngItem: (png) => ({ png }),
+    notice: () => {},
+    hasFocus: () => true,
+    digest: (data) => Promise.resolve(Buffer.from(data).toString('hex')),
+  });
+  clipboard.text = 'copied before the session';
+  await sync.check();
+  assert.equal(reads, 0, 'no read (and no browser question) at session start');
+  usedDisplay = true;
+  await sync.check();
+  assert.equal(reads, 1);
+  assert.equal(offers.length, 1);
+  usedDisplay = false;
+  permission = 'granted';
+  clipboard.text = 'copied later';
+  await sync.check();
+  assert.equal(reads, 2, 'granted: read whenever the page gets focus');
+  assert.equal(offers.length, 2);
+});
