@@ -29,14 +29,22 @@ const HEADER_SIZE = 28;
 /** Distances up to 8191 fit the 13-bit short form; beyond it a 16-bit extension adds to 8191. */
 const MAX_DISTANCE = 8191;
 
-/** LZ_RGB payload (after the 4-byte data_size of SpiceLZRGBData). */
-export function decodeLzRgb(data: Uint8Array): DecodedImage {
-  return decodeLz(data, undefined);
+/** Gives the output of `words` pixels. The decoder writes every one, so it need not be zero-filled. */
+export type PixelAllocator = (words: number) => Uint32Array;
+
+const newPixels: PixelAllocator = (words) => new Uint32Array(words);
+
+/**
+ * LZ_RGB payload (after the 4-byte data_size of SpiceLZRGBData). `allocate` gives the output of
+ * the RGB types (scratch-pixels.ts lets a caller that draws the image at once reuse storage).
+ */
+export function decodeLzRgb(data: Uint8Array, allocate: PixelAllocator = newPixels): DecodedImage {
+  return decodeLz(data, undefined, allocate);
 }
 
 /** LZ_PLT payload; palette entries are 0x00RRGGBB; output is 32-bit via the palette. */
 export function decodeLzPlt(data: Uint8Array, palette: Uint32Array): DecodedImage {
-  return decodeLz(data, palette);
+  return decodeLz(data, palette, newPixels);
 }
 
 interface LzHeader {
@@ -79,7 +87,7 @@ function parseHeader(data: Uint8Array): LzHeader {
   return { type: type as LzImageType, width, height, stride, topDown };
 }
 
-function decodeLz(data: Uint8Array, palette: Uint32Array | undefined): DecodedImage {
+function decodeLz(data: Uint8Array, palette: Uint32Array | undefined, allocate: PixelAllocator): DecodedImage {
   const { type, width, height, stride, topDown } = parseHeader(data);
   const end = data.length;
   const body = end - HEADER_SIZE;
@@ -102,17 +110,17 @@ function decodeLz(data: Uint8Array, palette: Uint32Array | undefined): DecodedIm
   } else {
     switch (type) {
       case LzImageType.RGB16:
-        pixels = new Uint32Array(n);
+        pixels = allocate(n);
         ip = rgb16Pass(data, ip, end, pixels, n);
         break;
       case LzImageType.RGB24:
       case LzImageType.RGB32:
         // spice-common decodes RGB24 with the RGB32 routine: both carry 3 literal bytes per pixel.
-        pixels = new Uint32Array(n);
+        pixels = allocate(n);
         ip = rgb32Pass(data, ip, end, pixels, n);
         break;
       case LzImageType.RGBA: {
-        pixels = new Uint32Array(n);
+        pixels = allocate(n);
         ip = rgb32Pass(data, ip, end, pixels, n);
         const alpha = new Uint8Array(n);
         ip = bytePass(data, ip, end, alpha, n);

@@ -4,6 +4,7 @@ import { decodeJpegAlpha } from '../../core/codecs/jpeg-alpha';
 import { decodeLz4Image } from '../../core/codecs/lz4-image';
 import { decodeLzPlt, decodeLzRgb } from '../../core/codecs/lz';
 import { decodeQuic } from '../../core/codecs/quic';
+import { ScratchPixels } from '../../core/codecs/scratch-pixels';
 import type { DecodedImage } from '../../core/codecs/types';
 import { decodeZlibGlz } from '../../core/codecs/zlib-glz';
 import { ImageFlags, BitmapFlags } from '../../core/protocol/constants';
@@ -28,6 +29,9 @@ export class ImageResolver {
     private readonly codecs: ImageCodecs = engineImageCodecs(),
     private readonly log: Logger = silentLogger,
   ) {}
+
+  /** Output storage for LZ images, which are drawn as soon as they are decoded. */
+  private readonly scratch = new ScratchPixels();
 
   /** An image already decoded elsewhere (off-thread-decoder.ts) for the draw being made. */
   private provided: { readonly data: Uint8Array; readonly image: DecodedImage } | null = null;
@@ -54,7 +58,8 @@ export class ImageResolver {
         decoded = this.provided && this.provided.data === payload.data ? this.provided.image : decodeQuic(payload.data);
         break;
       case 'lz_rgb':
-        decoded = decodeLzRgb(payload.data);
+        // Drawn at once: into reused storage (copied below if the cache keeps it).
+        decoded = decodeLzRgb(payload.data, this.scratch.take);
         break;
       case 'glz_rgb':
         decoded = this.resources.glz.decode(payload.data);
@@ -104,8 +109,10 @@ export class ImageResolver {
     // spice-common's spice_image_descriptor_is_lossy: only the JPEG types lose information.
     const lossy = payload.kind === 'jpeg' || payload.kind === 'jpeg_alpha';
     if (descriptor.flags & (ImageFlags.CACHE_ME | ImageFlags.CACHE_REPLACE_ME)) {
-      // GLZ images share storage with the dictionary, which reuses it once they leave the window.
-      const kept = payload.kind === 'glz_rgb' || payload.kind === 'zlib_glz_rgb' ? { ...decoded, pixels: decoded.pixels.slice() } : decoded;
+      // GLZ images share storage with the dictionary, which reuses it once they leave the window;
+      // LZ images are in scratch storage, reused a few images later.
+      const shared = payload.kind === 'glz_rgb' || payload.kind === 'zlib_glz_rgb' || payload.kind === 'lz_rgb';
+      const kept = shared ? { ...decoded, pixels: decoded.pixels.slice() } : decoded;
       if (descriptor.flags & ImageFlags.CACHE_ME) {
         this.resources.images.put(descriptor.id, kept, lossy);
       } else {

@@ -146,6 +146,9 @@ describe('LZ decoder', () => {
           img = decodeLzPlt(payload, new Uint32Array(p.buffer.slice(p.byteOffset, p.byteOffset + p.byteLength)));
         } else {
           img = decodeLzRgb(payload);
+          // Into reused storage holding an earlier image: every pixel is written, none left over.
+          const dirty = decodeLzRgb(payload, (words) => new Uint32Array(words + 7).fill(0xdeadbeef).subarray(0, words));
+          assertPixels(dirty.pixels, want, dirty.width, `${name} (dirty storage)`);
         }
         assert.equal(img.width * img.height, want.length);
         assertPixels(img.pixels, want, img.width, name);
