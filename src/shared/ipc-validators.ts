@@ -11,6 +11,7 @@ import { isKeyComboName } from './key-combos';
 import { AGENT_EVENT_VALIDATORS, AGENT_REQUEST_VALIDATORS } from './agent-ipc';
 import { MAX_PEM_LENGTH, MAX_PROFILE_NAME, MAX_PROFILES, MAX_RECENT, type Profile, type ProfileFields, type RecentConnection, type Settings } from './profiles';
 import type { ConnectTarget, MouseModeName, SessionState } from './session-types';
+import { COPY_AREA_EVENT_VALIDATORS } from './copy-area-validators';
 import { VIDEO_EVENT_VALIDATORS, VIDEO_REQUEST_VALIDATORS } from './video-validators';
 
 export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -510,6 +511,7 @@ const EVENT_VALIDATORS: { readonly [K in HostEventType]: MessageValidator<HostEv
   ...AGENT_EVENT_VALIDATORS,
   ...AUDIO_EVENT_VALIDATORS,
   ...VIDEO_EVENT_VALIDATORS,
+  ...COPY_AREA_EVENT_VALIDATORS,
 };
 
 function validateWith<T>(value: unknown, validators: Readonly<Record<string, MessageValidator<T>>>, what: string): Validated<T> {

@@ -15,6 +15,7 @@ export type { ClipboardEvent, ClipboardItemData, ClipboardMimeType, FileChunkWan
 import { AUDIO_HOST_EVENT_TYPES, type AudioHostEvent, type AudioHostRequest, type AudioSupport } from './ipc-audio';
 
 export * from './ipc-audio';
+import { COPY_AREA_EVENT_TYPES, type CopyAreaEvent } from './copy-area-ipc';
 import { VIDEO_EVENT_TYPES, type VideoCodecName, type VideoEvent, type VideoRequest } from './video-ipc';
 
 export { MAX_SURFACE_SIDE, isValidScancode, validateHostEvent, validateHostRequest, type Validated } from './ipc-validators';
@@ -236,6 +237,8 @@ export type HostEvent =
   | SurfaceCreatedEvent
   | SurfaceDestroyedEvent
   | DamageEvent
+  /** Pixels moved inside a surface the renderer has (COPY_BITS; copy-area-ipc.ts). */
+  | CopyAreaEvent
   | MonitorsEvent
   | MouseModeEvent
   | CursorEvent
@@ -276,6 +279,7 @@ export const HOST_EVENT_TYPES: readonly HostEventType[] = [
   'fileTransfer',
   ...AUDIO_HOST_EVENT_TYPES,
   ...VIDEO_EVENT_TYPES,
+  ...COPY_AREA_EVENT_TYPES,
 ];
 
 // ---------------------------------------------------------------------------------------------

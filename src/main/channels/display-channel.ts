@@ -32,6 +32,7 @@ import { drawText } from '../surfaces/text';
 import { drawTransparent } from '../surfaces/transparent';
 import { ImageResolver } from '../surfaces/image-resolver';
 import { Surface } from '../surfaces/surface';
+import { copyBitsMove, type SurfaceMove } from '../surfaces/copy-bits-move';
 import type { DisplayResources } from '../surfaces/display-resources';
 import type { SessionError } from '../session/session-error';
 import { Channel, type ChannelContext, type ChannelObserver } from './channel';
@@ -47,7 +48,12 @@ export interface DisplayChannelEvents {
    * Pixels of a surface changed inside rect (already clipped to the surface); `receivedAt`: when
    * the last byte of the message that drew them arrived (performance.now()).
    */
-  damage(surface: Surface, rect: Rect, receivedAt?: number): void;
+  damage(surface: Surface, rect: Rect, receivedAt?: number, moved?: boolean): void;
+  /**
+   * A COPY_BITS is about to move pixels of `surface` (called before the copy is applied, so what
+   * was drawn before it can still be read as it was); the damage that follows has `moved` set.
+   */
+  copyBits?(surface: Surface, move: SurfaceMove, receivedAt?: number): void;
   /** The server marked the display as ready to be shown (the first complete frame). */
   mark(): void;
   /** `maxAllowed`: how many monitors the channel can show (MONITORS_CONFIG max_allowed). */
@@ -186,7 +192,10 @@ export class DisplayChannel extends Channel {
       }
       case DisplayMsg.COPY_BITS: {
         const op = parseCopyBits(body);
-        this.draw(op.base, (s) => canvas.copyBits(s, op));
+        const target = this.surfaces.get(op.base.surfaceId);
+        const move = target && this.events.copyBits ? copyBitsMove(target.width, target.height, op) : null;
+        if (target && move) this.events.copyBits?.(target, move, this.messageArrivedAt);
+        this.draw(op.base, (s) => canvas.copyBits(s, op), move !== null);
         return;
       }
       case DisplayMsg.DRAW_ROP3: {
@@ -297,11 +306,11 @@ export class DisplayChannel extends Channel {
   private readonly surfaceOf = (image: Image): Surface | undefined =>
     image.payload.kind === 'surface' ? this.surfaces.get(image.payload.surfaceId) : undefined;
 
-  private draw(base: DisplayBase, operation: (surface: Surface) => Rect | null): void {
+  private draw(base: DisplayBase, operation: (surface: Surface) => Rect | null, moved = false): void {
     const surface = this.surfaces.get(base.surfaceId);
     if (!surface) throw new ProtocolError(`drawing on surface ${base.surfaceId}, which does not exist`);
     const damaged = operation(surface);
-    if (damaged) this.events.damage(surface, damaged, this.messageArrivedAt);
+    if (damaged) this.events.damage(surface, damaged, this.messageArrivedAt, moved || undefined);
   }
 
   /**

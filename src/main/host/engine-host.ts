@@ -18,6 +18,7 @@ import { SessionError } from '../session/session-error';
 import { AudioBridge } from './audio-bridge';
 import { planFromForm, planFromLaunch, PlanError, type ConnectPlan, type LaunchSource } from './connect-plan';
 import { DamageCoalescer } from './damage-coalescer';
+import { copyAreaEvent } from './copy-area';
 import type { DamageArea, EngineSession, EngineSessionEvents, SessionFactory, SurfacePixels } from './engine-session';
 import { isKeyComboName, KEY_COMBOS, sendKeyCombo } from './key-combos';
 import { LibraryRequests } from './library-requests';
@@ -442,7 +443,17 @@ export class EngineHost {
       this.surfaceDestroyed(displayId, surfaceId);
     });
     on('agent', (state) => this.displays?.agentChanged(state));
-    on('damage', ({ displayId, surfaceId, surface, area, receivedAt }) => this.damaged(displayId, surfaceId, surface, area, receivedAt));
+    on('damage', ({ displayId, surfaceId, surface, area, receivedAt, moved }) => {
+      // A COPY_BITS's damage: the renderer was told to redo the move (copyArea), no pixels need go.
+      if (moved && this.surfaces.has(surfaceKey(displayId, surfaceId))) return;
+      this.damaged(displayId, surfaceId, surface, area, receivedAt);
+    });
+    on('copyArea', ({ displayId, surfaceId, move }) => {
+      if (!this.surfaces.has(surfaceKey(displayId, surfaceId))) return;
+      // Before the move: what was drawn earlier goes first, read while the surface still holds it.
+      this.sendPendingDamage();
+      this.emit(copyAreaEvent(displayId, surfaceId, move));
+    });
     on('video', ({ event, transfer }) => {
       // In order with the damage: whatever was drawn before this stream event goes first.
       this.sendPendingDamage();

@@ -8,6 +8,7 @@ import type { MonitorArea } from '../../shared/ipc';
 import type { MouseModeName, SessionState } from '../../shared/session-types';
 import type { VideoCodecName, VideoEvent } from '../../shared/video-ipc';
 import type { CursorShape } from '../channels/cursor-shape';
+import type { SurfaceMove } from '../surfaces/copy-bits-move';
 import type { ConnectOptions } from '../profiles/connect-options';
 import type { HostAgent } from './host-agent';
 import type { EngineAudioEvents, SessionAudioOptions } from './audio-events';
@@ -36,7 +37,13 @@ export interface EngineSessionEvents extends EngineAudioEvents {
   surfaceCreated: { displayId: number; surfaceId: number; surface: SurfacePixels };
   surfaceDestroyed: { displayId: number; surfaceId: number };
   /** `receivedAt` (performance.now()): when the last byte of the message that drew it arrived. */
-  damage: { displayId: number; surfaceId: number; surface: SurfacePixels; area: DamageArea; receivedAt?: number };
+  /** `moved`: this damage is a COPY_BITS's, announced by `copyArea` just before (the front end may redo the move). */
+  damage: { displayId: number; surfaceId: number; surface: SurfacePixels; area: DamageArea; receivedAt?: number; moved?: boolean };
+  /**
+   * A COPY_BITS is about to move pixels of a primary surface: emitted before the engine applies it
+   * (its surface still holds what was drawn before), followed by a `damage` with `moved` set.
+   */
+  copyArea: { displayId: number; surfaceId: number; move: SurfaceMove };
   /** The monitors a display channel shows (from MONITORS_CONFIG); empty: the whole surface. */
   monitors: { displayId: number; monitors: MonitorArea[]; maxAllowed?: number };
   /** The guest agent came or went (what monitors configuration needs). */

@@ -44,9 +44,14 @@ class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements E
       // Off-screen surfaces were never announced; the host ignores ids it does not know.
       this.emit('surfaceDestroyed', { displayId: display.id, surfaceId });
     });
-    s.on('damage', ({ display, surface, rect, receivedAt }) => {
+    s.on('damage', ({ display, surface, rect, receivedAt, moved }) => {
       if (surface !== display.primarySurface || display.primarySurfaceId === null) return;
-      this.emit('damage', { displayId: display.id, surfaceId: display.primarySurfaceId, surface, area: rect, receivedAt: receivedAt ?? s.lastReceivedAt });
+      this.emit('damage', { displayId: display.id, surfaceId: display.primarySurfaceId, surface, area: rect, receivedAt: receivedAt ?? s.lastReceivedAt, ...(moved ? { moved } : {}) });
+    });
+    s.on('copyBits', ({ display, surface, move }) => {
+      // Only moves on what a monitor shows; their damage is dropped above like any off-screen draw.
+      if (surface !== display.primarySurface || display.primarySurfaceId === null) return;
+      this.emit('copyArea', { displayId: display.id, surfaceId: display.primarySurfaceId, move });
     });
     s.on('monitors', ({ display, heads, maxAllowed }) => {
       // Heads of zero size are monitors the guest has switched off.

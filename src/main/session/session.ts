@@ -16,6 +16,7 @@ import { RecordChannel, type RecordFormat, type RecordOptions } from '../channel
 import { GuestAgent } from '../agent/guest-agent';
 import { DisplayResources } from '../surfaces/display-resources';
 import type { Surface } from '../surfaces/surface';
+import type { SurfaceMove } from '../surfaces/copy-bits-move';
 import { channelWantsTls, isChannelName, type ChannelName, type ConnectOptions } from '../profiles/connect-options';
 import { silentLogger, type Logger } from './logger';
 import { DEFAULT_RECONNECT_POLICY, isRetryable, reconnectDelay, type ReconnectedEvent, type ReconnectingEvent, type ReconnectPolicy } from './reconnect';
@@ -53,7 +54,10 @@ export interface SessionEvents {
   closed: Failure | null;
   surfaceCreated: { display: DisplayChannel; surface: Surface; primary: boolean };
   surfaceDestroyed: { display: DisplayChannel; surfaceId: number };
-  damage: { display: DisplayChannel; surface: Surface; rect: Rect; receivedAt?: number };
+  /** `moved`: drawn by a COPY_BITS that `copyBits` announced (a front end may redo the move instead). */
+  damage: { display: DisplayChannel; surface: Surface; rect: Rect; receivedAt?: number; moved?: boolean };
+  /** A COPY_BITS is about to move pixels (emitted before it is applied; its damage follows). */
+  copyBits: { display: DisplayChannel; surface: Surface; move: SurfaceMove; receivedAt?: number };
   displayActivity: { display: DisplayChannel };
   displayMark: { display: DisplayChannel };
   monitors: { display: DisplayChannel; heads: Head[]; maxAllowed: number };
@@ -350,7 +354,8 @@ export class Session extends TypedEmitter<SessionEvents> {
       const display: DisplayChannel = new DisplayChannel(id, context, this.observer(), this.resources!, {
         surfaceCreated: (surface, primary) => this.emit('surfaceCreated', { display, surface, primary }),
         surfaceDestroyed: (surfaceId) => this.emit('surfaceDestroyed', { display, surfaceId }),
-        damage: (surface, rect, receivedAt) => this.emit('damage', { display, surface, rect, ...(receivedAt !== undefined ? { receivedAt } : {}) }),
+        damage: (surface, rect, receivedAt, moved) => this.emit('damage', { display, surface, rect, ...(receivedAt !== undefined ? { receivedAt } : {}), ...(moved ? { moved } : {}) }),
+        copyBits: (surface, move, receivedAt) => this.emit('copyBits', { display, surface, move, ...(receivedAt !== undefined ? { receivedAt } : {}) }),
         activity: () => this.emit('displayActivity', { display }),
         mark: () => this.emit('displayMark', { display }),
         monitors: (heads, maxAllowed) => this.emit('monitors', { display, heads, maxAllowed }),

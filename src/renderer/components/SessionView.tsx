@@ -120,6 +120,7 @@ export function SessionView({ api, status, hidden, kiosk, settings, shell = 'bro
       api.on('surfaceCreated', (event) => model.surfaceCreated(event)),
       api.on('surfaceDestroyed', (event) => model.surfaceDestroyed(event)),
       api.on('damage', (event) => player.damage(event)),
+      api.on('copyArea', (event) => player.copyArea(event)),
       api.on('videoStreamCreated', (event) => player.created(event)),
       api.on('videoFrame', (event) => player.frame(event)),
       api.on('videoStreamClip', (event) => player.clip(event)),

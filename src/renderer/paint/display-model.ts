@@ -1,5 +1,7 @@
 import type { DamageEvent, MonitorArea, MonitorsEvent, SurfaceCreatedEvent, SurfaceDestroyedEvent } from '../../shared/ipc';
 import type { VideoRect } from '../../shared/video-ipc';
+import type { CopyAreaEvent } from '../../shared/copy-area-ipc';
+import { applyCopyArea } from './copy-area';
 import { copyVideoPixels } from '../video/video-composite';
 import { layoutMonitors, type MonitorLayout, type ShownSurface } from '../view/layout';
 
@@ -69,6 +71,21 @@ export class DisplayModel {
       copyRows(pixels, patch.width, patch.height, surface.rgba, surface.width, patch.x, patch.y);
       const image = new ImageData(pixels, patch.width, patch.height);
       for (const sink of this.sinks) if (sink.layout.displayId === event.displayId) sink.paint(image, patch.x, patch.y);
+    }
+  }
+
+  /**
+   * Pixels moved inside a surface (COPY_BITS), in event order with the damage: the renderer's
+   * copy already holds the source (the host sent what was pending before this event).
+   */
+  copyArea(event: CopyAreaEvent): void {
+    const surface = this.surfaces.get(event.displayId);
+    if (!surface || surface.surfaceId !== event.surfaceId) return;
+    const cover = this.coverPatch;
+    const pieces = applyCopyArea(surface.rgba, surface.width, surface.height, event, cover ? (pixels, area) => cover(event.displayId, pixels, area) : null);
+    for (const piece of pieces ?? []) {
+      const image = new ImageData(piece.pixels, piece.width, piece.height);
+      for (const sink of this.sinks) if (sink.layout.displayId === event.displayId) sink.paint(image, piece.x, piece.y);
     }
   }
 

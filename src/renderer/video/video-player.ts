@@ -1,4 +1,5 @@
 import type { DamageEvent } from '../../shared/ipc';
+import type { CopyAreaEvent } from '../../shared/copy-area-ipc';
 import type { VideoCodecName, VideoFrameEvent, VideoRect, VideoStreamClipEvent, VideoStreamCreatedEvent, VideoStreamDestroyedEvent } from '../../shared/video-ipc';
 import type { DecodedPicture, StreamDecoder } from './stream-decoder-types';
 import { copyVideoPixels } from './video-composite';
@@ -26,6 +27,8 @@ export type FrameRender<P extends DecodedPicture> = (picture: P, dest: VideoRect
 export interface VideoSurfaces {
   coverPatch: ((displayId: number, pixels: Uint8ClampedArray, area: VideoRect) => void) | null;
   damage(event: DamageEvent): void;
+  /** Pixels moved inside a surface (COPY_BITS), in order with the damage. */
+  copyArea(event: CopyAreaEvent): void;
   /** False when the surface is gone. */
   videoFrame(displayId: number, surfaceId: number, frame: Uint8ClampedArray<ArrayBuffer>, dest: VideoRect, clip: readonly VideoRect[] | null): boolean;
 }
@@ -105,6 +108,11 @@ export class VideoPlayer<P extends DecodedPicture> {
 
   damage(event: DamageEvent): void {
     this.enqueue(() => this.deps.model.damage(event));
+  }
+
+  /** A copy waits behind frames still decoding, like damage: they were drawn before it. */
+  copyArea(event: CopyAreaEvent): void {
+    this.enqueue(() => this.deps.model.copyArea(event));
   }
 
   created(event: VideoStreamCreatedEvent): void {

@@ -150,6 +150,8 @@ const GOOD_EVENTS: HostEvent[] = [
   { type: 'playbackStop' },
   { type: 'recordStart', mode: 'raw', channels: 2, frequency: 48_000 },
   { type: 'recordStop' },
+  // COPY_BITS as a move: more cases in copy-area-validators.test.ts.
+  { type: 'copyArea', displayId: 0, surfaceId: 0, source: { x: 0, y: 16, width: 1024, height: 752 }, destX: 0, destY: 0, clip: null },
 ];
 
 const BAD_EVENTS: unknown[] = [
@@ -175,6 +177,7 @@ const BAD_EVENTS: unknown[] = [
   { type: 'shell', shell: 'node', kiosk: false },
   { type: 'command', command: 'eval' },
   { type: 'stats', framesPerSecond: 1, pixelBytesPerSecond: 0, networkBytesPerSecond: null, latencyMs: -1 },
+  { type: 'copyArea', displayId: 0, surfaceId: 0, source: { x: 0, y: 16, width: 1024, height: 752 }, destX: 0, destY: 16_000, clip: null },
 ];
 
 test('every well-formed event passes; malformed ones are refused', () => {

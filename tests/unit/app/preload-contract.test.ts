@@ -254,6 +254,7 @@ test('every event type arrives the same through both adapters, binary payloads i
     { type: 'videoFrame', displayId: 0, streamId: 3, width: 320, height: 240, dest: { x: 10, y: 20, width: 320, height: 240 }, data: videoBytes },
     { type: 'videoStreamClip', displayId: 0, streamId: 3, clip: null },
     { type: 'videoStreamDestroyed', displayId: 0, streamId: 3 },
+    { type: 'copyArea', displayId: 0, surfaceId: 0, source: { x: 0, y: 16, width: 640, height: 464 }, destX: 0, destY: 0, clip: [{ x: 0, y: 0, width: 8, height: 8 }] },
   ];
   const seen = HARNESSES.map(([, make]) => {
     const h = make();

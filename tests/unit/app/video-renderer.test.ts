@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DamageEvent } from '../../../src/shared/ipc';
+import type { CopyAreaEvent } from '../../../src/shared/copy-area-ipc';
 import type { VideoCodecName, VideoRect } from '../../../src/shared/video-ipc';
 import { describeVideo } from '../../../src/renderer/video/describe-video';
 import { isH264KeyFrame, isKeyFrame, isVp8KeyFrame, isVp9KeyFrame } from '../../../src/renderer/video/keyframes';
@@ -133,6 +134,9 @@ class RecordingSurfaces implements VideoSurfaces {
     }
     this.log.push(`damage ${event.patches[0].x},${event.patches[0].y}`);
   }
+  copyArea(event: CopyAreaEvent): void {
+    this.log.push(`copy ${event.source.x},${event.source.y} to ${event.destX},${event.destY}`);
+  }
   videoFrame(_displayId: number, _surfaceId: number, frame: Uint8ClampedArray<ArrayBuffer>, dest: VideoRect, clip: readonly VideoRect[] | null): boolean {
     if (this.surfaceGone) return false;
     this.log.push(`frame ${frame[0]} at ${dest.x},${dest.y} clip ${clip === null ? 'none' : clip.length}`);
@@ -200,6 +204,19 @@ test('player: damage waits behind a frame still decoding, so everything is paint
   assert.deepEqual(surfaces.log, ['damage 0,0', 'frame 6 at 10,10 clip none', 'frame 7 at 10,10 clip none', 'damage 50,50']);
   assert.ok(first.closed && second.closed, 'pictures are freed once painted');
   assert.deepEqual(player.counts, { streams: { vp8: 1 }, frames: { vp8: 2 }, failed: 0 });
+});
+
+test('player: a copy (COPY_BITS) waits behind a frame still decoding, like damage, and keeps its place after it', async () => {
+  const { player, surfaces, decoders } = playerHarness();
+  player.created(created(1));
+  player.frame(frame(1, 0xb1));
+  const copy: CopyAreaEvent = { type: 'copyArea', displayId: 0, surfaceId: 0, source: { x: 0, y: 16, width: 64, height: 48 }, destX: 0, destY: 0, clip: null };
+  player.copyArea(copy);
+  player.damage(damage(0, 48));
+  assert.deepEqual(surfaces.log, [], 'the copy reads pixels the frame before it paints');
+  decoders[0].decoder.waiting[0].resolve(picture(9));
+  await flush();
+  assert.deepEqual(surfaces.log, ['frame 9 at 10,10 clip none', 'copy 0,16 to 0,0', 'damage 0,48']);
 });
 
 test('player: damage over a playing stream keeps the latest frame on top inside its clip, until the stream ends', async () => {

@@ -1,0 +1,64 @@
+/**
+ * The validator of the copyArea event (copy-area-ipc.ts), registered with the others in
+ * ipc-validators.ts. Same rules: nothing the type does not describe, extra fields refused, errors
+ * name the field and never echo a value. Whether the rectangles fit the surface is the
+ * renderer's check (only it knows the surface's size).
+ */
+import type { CopyAreaEvent, PixelRect } from './copy-area-ipc';
+
+type Fields = Readonly<Record<string, unknown>>;
+
+/** The same bound as ipc-validators' MAX_SURFACE_SIDE. */
+const MAX_SIDE = 16_384;
+/** A COPY_BITS clip is a server-side region; far more rectangles than any real one. */
+const MAX_CLIP_RECTS = 4096;
+
+function isRecord(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isInteger(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+function unexpected(fields: Fields, allowed: readonly string[]): string | null {
+  for (const key of Object.keys(fields)) if (!allowed.includes(key)) return `unexpected field "${key}"`;
+  return null;
+}
+
+function validateRect(value: unknown, what: string): PixelRect | string {
+  if (!isRecord(value)) return `${what} must be an object`;
+  if (unexpected(value, ['x', 'y', 'width', 'height'])) return `${what} has unexpected fields`;
+  const { x, y, width, height } = value;
+  if (!isInteger(x, 0, MAX_SIDE - 1) || !isInteger(y, 0, MAX_SIDE - 1)) return `${what} x and y must be inside a surface`;
+  if (!isInteger(width, 1, MAX_SIDE - x) || !isInteger(height, 1, MAX_SIDE - y)) return `${what} size is out of range`;
+  return { x, y, width, height };
+}
+
+function inside(rect: PixelRect, x: number, y: number, width: number, height: number): boolean {
+  return rect.x >= x && rect.y >= y && rect.x + rect.width <= x + width && rect.y + rect.height <= y + height;
+}
+
+export function validateCopyArea(f: Fields): CopyAreaEvent | string {
+  const extra = unexpected(f, ['type', 'displayId', 'surfaceId', 'source', 'destX', 'destY', 'clip']);
+  if (extra) return extra;
+  if (!isInteger(f.displayId, 0, 255) || !isInteger(f.surfaceId, 0, 0xffff_ffff)) return 'displayId or surfaceId out of range';
+  const source = validateRect(f.source, 'source');
+  if (typeof source === 'string') return source;
+  if (!isInteger(f.destX, 0, MAX_SIDE - source.width) || !isInteger(f.destY, 0, MAX_SIDE - source.height)) return 'destX and destY must put the copy inside a surface';
+  const { destX, destY } = f;
+  let clip: PixelRect[] | null = null;
+  if (f.clip !== null) {
+    if (!Array.isArray(f.clip) || f.clip.length === 0 || f.clip.length > MAX_CLIP_RECTS) return `clip must be null or a list of 1 to ${MAX_CLIP_RECTS} rectangles`;
+    clip = [];
+    for (const item of f.clip as unknown[]) {
+      const rect = validateRect(item, 'a clip rectangle');
+      if (typeof rect === 'string') return rect;
+      if (!inside(rect, destX, destY, source.width, source.height)) return 'a clip rectangle lies outside the destination';
+      clip.push(rect);
+    }
+  }
+  return { type: 'copyArea', displayId: f.displayId, surfaceId: f.surfaceId, source, destX, destY, clip };
+}
+
+export const COPY_AREA_EVENT_VALIDATORS = { copyArea: validateCopyArea } as const;
