@@ -65,6 +65,8 @@ interface SelfReport {
   addedP95Ms: number;
   flushes: number;
   pixelMegabytes: number;
+  /** COPY_BITS handed to the renderer as moves (copyArea), their pixels not sent. */
+  copies: number;
   loopMaxMs: number;
   /** The longest single callback on the engine's thread: its own CPU time, and its wall time. */
   taskMaxCpuMs: number;
@@ -228,6 +230,7 @@ function engineReport(file: string, fromEpochMs: number, toEpochMs: number): Sel
   const added: number[] = [];
   let flushes = 0;
   let pixelBytes = 0;
+  let copies = 0;
   let loopMaxMs = 0;
   let taskMaxCpuMs = 0;
   let taskMaxMs = 0;
@@ -235,13 +238,15 @@ function engineReport(file: string, fromEpochMs: number, toEpochMs: number): Sel
   let engineRssMb = 0;
   for (const text of readFileSync(file, 'utf8').split('\n')) {
     if (!text) continue;
-    const line = JSON.parse(text) as { t: number; latencyMs: number[]; addedMs: number[]; flushes: number; pixelBytes: number; loopMaxMs: number; taskMaxMs?: number; taskMaxCpuMs?: number; tasks?: number; rssMb: number };
+    const line = JSON.parse(text) as { t: number; latencyMs: number[]; addedMs: number[]; flushes: number; pixelBytes: number; copies?: number; loopMaxMs: number; taskMaxMs?: number; taskMaxCpuMs?: number; tasks?: number; rssMb: number };
     // A line covers the 250 ms before its time stamp.
     if (line.t < fromEpochMs || line.t - 250 > toEpochMs) continue;
     latencies.push(...line.latencyMs);
     added.push(...line.addedMs);
     flushes += line.flushes;
     pixelBytes += line.pixelBytes;
+    // An earlier build (BENCH_APP) may not forward copies.
+    copies += line.copies ?? 0;
     loopMaxMs = Math.max(loopMaxMs, line.loopMaxMs);
     // An earlier build (BENCH_APP) may not time its tasks.
     taskMaxCpuMs = Math.max(taskMaxCpuMs, line.taskMaxCpuMs ?? NaN);
@@ -260,6 +265,7 @@ function engineReport(file: string, fromEpochMs: number, toEpochMs: number): Sel
     addedP95Ms: quantile(added, 0.95),
     flushes,
     pixelMegabytes: pixelBytes / 1e6,
+    copies,
     loopMaxMs,
     taskMaxCpuMs,
     taskMaxMs,
@@ -399,7 +405,7 @@ async function main(): Promise<void> {
       const self = result.self;
       if (self) {
         console.log(`  engine: ${self.updates} updates; last byte -> pixels handed to the renderer p95 ${self.latencyP95Ms.toFixed(1)} ms (target < 10), max ${self.latencyMaxMs.toFixed(1)}; drawn -> handed p95 ${self.addedP95Ms.toFixed(1)} ms`);
-        console.log(`          ${self.flushes} flushes, ${self.pixelMegabytes.toFixed(0)} MB of pixels to the renderer; longest of ${self.tasks} engine tasks ${self.taskMaxCpuMs.toFixed(1)} ms of CPU (target <= 16; ${self.taskMaxMs.toFixed(1)} ms wall), longest event-loop delay ${self.loopMaxMs.toFixed(1)} ms (includes waiting for a core); engine peak RSS ${self.engineRssMb.toFixed(0)} MB (target < 250)`);
+        console.log(`          ${self.flushes} flushes, ${self.pixelMegabytes.toFixed(0)} MB of pixels and ${self.copies} moves (COPY_BITS) to the renderer; longest of ${self.tasks} engine tasks ${self.taskMaxCpuMs.toFixed(1)} ms of CPU (target <= 16; ${self.taskMaxMs.toFixed(1)} ms wall), longest event-loop delay ${self.loopMaxMs.toFixed(1)} ms (includes waiting for a core); engine peak RSS ${self.engineRssMb.toFixed(0)} MB (target < 250)`);
       }
     }
     const ours = results[saffron.name];

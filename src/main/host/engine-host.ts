@@ -453,6 +453,7 @@ export class EngineHost {
       // Before the move: what was drawn earlier goes first, read while the surface still holds it.
       this.sendPendingDamage();
       this.emit(copyAreaEvent(displayId, surfaceId, move));
+      this.options.metrics?.copied?.();
     });
     on('video', ({ event, transfer }) => {
       // In order with the damage: whatever was drawn before this stream event goes first.

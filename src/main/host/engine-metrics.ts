@@ -9,8 +9,10 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
  * SAFFRON_ENGINE_METRICS names a file; then one JSON line is appended to it every interval:
  *
  *   {"t": epoch ms, "latencyMs": [...updates handed since the previous line], "addedMs": [...the
- *    same updates, from drawn], "flushes": n, "pixelBytes": n, "loopMaxMs": n, "taskMaxMs": n,
- *    "taskMaxCpuMs": n, "tasks": n, "rssMb": n}
+ *    same updates, from drawn], "flushes": n, "pixelBytes": n, "copies": n, "loopMaxMs": n,
+ *    "taskMaxMs": n, "taskMaxCpuMs": n, "tasks": n, "rssMb": n}
+ *
+ * copies: COPY_BITS handed to the front end as moves (copyArea) instead of pixels.
  *
  * loopMaxMs is how late the loop's own timer ran: on a busy machine it includes time the thread
  * waited for a core. taskMaxCpuMs is the longest single callback (socket data, timer, immediate)
@@ -26,6 +28,8 @@ export interface EngineMetrics {
   updateHanded(latencyMs: number, addedMs: number): void;
   /** A flush handed `bytes` of pixels to the front end. */
   flushed(bytes: number): void;
+  /** A COPY_BITS went to the front end as a move (copyArea), its pixels not sent. */
+  copied?(): void;
   stop(): void;
 }
 
@@ -48,6 +52,7 @@ class FileEngineMetrics implements EngineMetrics {
   private added: number[] = [];
   private flushes = 0;
   private pixelBytes = 0;
+  private copies = 0;
   private stopped = false;
   private readonly loop: IntervalHistogram;
   private readonly timer: ReturnType<typeof setInterval>;
@@ -73,6 +78,10 @@ class FileEngineMetrics implements EngineMetrics {
     this.pixelBytes += bytes;
   }
 
+  copied(): void {
+    this.copies++;
+  }
+
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
@@ -89,6 +98,7 @@ class FileEngineMetrics implements EngineMetrics {
       addedMs: this.added,
       flushes: this.flushes,
       pixelBytes: this.pixelBytes,
+      copies: this.copies,
       // The histogram is in nanoseconds; its max is the longest wait of the sampling timer.
       loopMaxMs: Math.round(this.loop.max / 1e4) / 100,
       taskMaxMs: Math.round((this.tasks?.maxWallMs ?? 0) * 100) / 100,
@@ -100,6 +110,7 @@ class FileEngineMetrics implements EngineMetrics {
     this.added = [];
     this.flushes = 0;
     this.pixelBytes = 0;
+    this.copies = 0;
     this.loop.reset();
     this.tasks?.reset();
     try {
