@@ -9,9 +9,14 @@ export interface CopiedPiece {
   readonly height: number;
 }
 
-function readRect(rgba: Uint8ClampedArray, surfaceWidth: number, rect: PixelRect): Uint8ClampedArray<ArrayBuffer> {
+/** Gives a buffer of exactly `bytes` bytes whose old content does not matter. */
+export type ScratchBuffer = (bytes: number) => Uint8ClampedArray<ArrayBuffer>;
+
+const freshBuffer: ScratchBuffer = (bytes) => new Uint8ClampedArray(bytes);
+
+function readRect(rgba: Uint8ClampedArray, surfaceWidth: number, rect: PixelRect, buffer: ScratchBuffer = freshBuffer): Uint8ClampedArray<ArrayBuffer> {
   const rowBytes = rect.width * 4;
-  const out = new Uint8ClampedArray(rowBytes * rect.height);
+  const out = buffer(rowBytes * rect.height);
   for (let row = 0; row < rect.height; row++) {
     const from = ((rect.y + row) * surfaceWidth + rect.x) * 4;
     out.set(rgba.subarray(from, from + rowBytes), row * rowBytes);
@@ -29,7 +34,9 @@ function fits(rect: PixelRect, width: number, height: number): boolean {
  * then written to the destination, only inside the clip when there is one. `cover` may change
  * the moved pixels before they land (the video player keeps a playing stream's frame on top, as
  * it does for damage). Returns what to paint, or null when the copy does not fit the surface
- * (an event for a surface of another size: nothing is changed).
+ * (an event for a surface of another size: nothing is changed). The moved pixels are read into
+ * `scratch` (a scroll moves megabytes, many times a second: a reused buffer spares the garbage
+ * collector); the pieces returned are only good until the next call.
  */
 export function applyCopyArea(
   rgba: Uint8ClampedArray,
@@ -37,12 +44,13 @@ export function applyCopyArea(
   height: number,
   event: CopyAreaEvent,
   cover: ((pixels: Uint8ClampedArray, area: PixelRect) => void) | null,
+  scratch: ScratchBuffer = freshBuffer,
 ): CopiedPiece[] | null {
   const { source, destX, destY, clip } = event;
   const dest: PixelRect = { x: destX, y: destY, width: source.width, height: source.height };
   if (!fits(source, width, height) || !fits(dest, width, height)) return null;
   if (clip && !clip.every((rect) => fits(rect, width, height))) return null;
-  const moved = readRect(rgba, width, source);
+  const moved = readRect(rgba, width, source, scratch);
   cover?.(moved, dest);
   const rowBytes = dest.width * 4;
   if (!clip) {

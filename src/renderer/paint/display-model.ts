@@ -33,6 +33,8 @@ export class DisplayModel {
   private readonly monitors = new Map<number, readonly MonitorArea[]>();
   private readonly sinks = new Set<MonitorSink>();
   private current: MonitorLayout[] = [];
+  /** Where copyArea reads the moved pixels (reused while scrolls keep the same size). */
+  private scratch: Uint8ClampedArray<ArrayBuffer> | null = null;
 
   constructor(private readonly onLayout: (layout: MonitorLayout[]) => void) {}
 
@@ -82,7 +84,12 @@ export class DisplayModel {
     const surface = this.surfaces.get(event.displayId);
     if (!surface || surface.surfaceId !== event.surfaceId) return;
     const cover = this.coverPatch;
-    const pieces = applyCopyArea(surface.rgba, surface.width, surface.height, event, cover ? (pixels, area) => cover(event.displayId, pixels, area) : null);
+    const scratch = (bytes: number): Uint8ClampedArray<ArrayBuffer> => {
+      if (this.scratch?.length !== bytes) this.scratch = new Uint8ClampedArray(bytes);
+      return this.scratch;
+    };
+    const pieces = applyCopyArea(surface.rgba, surface.width, surface.height, event, cover ? (pixels, area) => cover(event.displayId, pixels, area) : null, scratch);
+    // Painted at once: putImageData copies, so the scratch buffer is free again afterwards.
     for (const piece of pieces ?? []) {
       const image = new ImageData(piece.pixels, piece.width, piece.height);
       for (const sink of this.sinks) if (sink.layout.displayId === event.displayId) sink.paint(image, piece.x, piece.y);
@@ -127,6 +134,7 @@ export class DisplayModel {
   /** Everything goes (the session ended). */
   clear(): void {
     this.surfaces.clear();
+    this.scratch = null;
     this.monitors.clear();
     this.relayout();
   }
