@@ -9,7 +9,8 @@
  * renderer, GPU and network processes), and its engine reports (SAFFRON_ENGINE_METRICS) how long
  * after their last byte updates were handed to the renderer (p95), its longest event-loop stall
  * and its own peak RSS. Run with `npm run bench -- end-to-end`; BENCH_CLIENT=saffron|remote and
- * BENCH_WORKLOAD=full|scroll run a part (while iterating; the ratios need both clients);
+ * BENCH_WORKLOAD=full|scroll run a part (while iterating; the ratios need both clients), and
+ * BENCH_WORKLOAD=smooth an opt-in third: xterm scrolling a line at a time (COPY_BITS);
  * BENCH_ENGINE_FLAGS passes Node flags to the engine (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -103,6 +104,22 @@ const text: Workload = {
     const xterm = server.spawnClient('xterm', ['-fn', 'fixed', '+sb', '-geometry', '319x83+0+0', '-e', 'sh', '-c',
       "printf '\\033[?25l'; seq 1 20000 | sed 's/$/: the quick brown fox jumps over the lazy dog 0123456789/'; sleep 600"], { env: { LC_ALL: 'C' } });
     void xterm;
+    await new Promise((r) => setTimeout(r, 1000));
+    await waitForStableScreen(server, 800, 120_000);
+  },
+};
+
+/**
+ * Opt-in (BENCH_WORKLOAD=smooth): xterm without jump scroll (+j) scrolls by one COPY_BITS per
+ * line, as a terminal read at human speed does; the default text workload outruns xterm, which
+ * then redraws whole screens instead of copying (docs/architecture.md).
+ */
+const smoothText: Workload = {
+  name: 'smooth scrolling text (xterm +j: a copy per line)',
+  compression: 'auto_glz',
+  async run(server) {
+    server.spawnClient('xterm', ['-fn', 'fixed', '+sb', '+j', '-geometry', '319x83+0+0', '-e', 'sh', '-c',
+      "printf '\\033[?25l'; seq 1 3000 | sed 's/$/: the quick brown fox jumps over the lazy dog 0123456789/'; sleep 600"], { env: { LC_ALL: 'C' } });
     await new Promise((r) => setTimeout(r, 1000));
     await waitForStableScreen(server, 800, 120_000);
   },
@@ -396,7 +413,8 @@ async function main(): Promise<void> {
   console.log(`${'workload / client'.padEnd(58)}${pad('wall s', 9)}${pad('cpu s', 9)}${pad('MB sent', 10)}${pad('peak RSS MB', 13)}`);
   const onlyWorkload = process.env.BENCH_WORKLOAD;
   const onlyClient = process.env.BENCH_CLIENT;
-  for (const workload of [photo, text].filter((w) => !onlyWorkload || w.name.startsWith(onlyWorkload))) {
+  const workloads = onlyWorkload === 'smooth' ? [smoothText] : [photo, text];
+  for (const workload of workloads.filter((w) => !onlyWorkload || w.name.startsWith(onlyWorkload))) {
     const results: Record<string, Result> = {};
     for (const client of [remoteViewer, saffron].filter((c) => !onlyClient || c.name.startsWith(onlyClient))) {
       const result = await measure(client, workload);
