@@ -66,3 +66,22 @@ export function applyCopyArea(
   }
   return clip.map((rect) => ({ pixels: readRect(rgba, width, rect), ...rect }));
 }
+
+/**
+ * The plain case, done in place: no clip and nothing to cover, so the destination rows are
+ * written straight from the source rows, in the order that reads each row before it is
+ * overwritten (bottom first when moving down; copyWithin takes care of overlap inside a row).
+ * False when the copy does not fit the surface (nothing is changed).
+ */
+export function moveArea(rgba: Uint8ClampedArray, width: number, height: number, event: CopyAreaEvent): boolean {
+  const { source, destX, destY } = event;
+  if (!fits(source, width, height) || !fits({ x: destX, y: destY, width: source.width, height: source.height }, width, height)) return false;
+  const rowBytes = source.width * 4;
+  const down = destY > source.y;
+  for (let k = 0; k < source.height; k++) {
+    const row = down ? source.height - 1 - k : k;
+    const from = ((source.y + row) * width + source.x) * 4;
+    rgba.copyWithin(((destY + row) * width + destX) * 4, from, from + rowBytes);
+  }
+  return true;
+}

@@ -1,7 +1,7 @@
 import type { DamageEvent, MonitorArea, MonitorsEvent, SurfaceCreatedEvent, SurfaceDestroyedEvent } from '../../shared/ipc';
 import type { VideoRect } from '../../shared/video-ipc';
 import type { CopyAreaEvent } from '../../shared/copy-area-ipc';
-import { applyCopyArea } from './copy-area';
+import { applyCopyArea, moveArea } from './copy-area';
 import { copyVideoPixels } from '../video/video-composite';
 import { layoutMonitors, type MonitorLayout, type ShownSurface } from '../view/layout';
 
@@ -15,6 +15,12 @@ export interface MonitorSink {
   readonly layout: MonitorLayout;
   /** Paints the part of `image` (placed at guest x, y) that falls inside this monitor. */
   paint(image: ImageData, x: number, y: number): void;
+  /**
+   * Moves `source` (guest pixels) to guest (destX, destY) within what this monitor already shows,
+   * overlap allowed; false when it cannot (the source is not all on this monitor): then the
+   * model paints the destination instead.
+   */
+  copy?(source: VideoRect, destX: number, destY: number): boolean;
 }
 
 /**
@@ -29,6 +35,8 @@ export class DisplayModel {
    * stream is playing; the stream's latest frame wins there, inside its clip.
    */
   coverPatch: ((displayId: number, pixels: Uint8ClampedArray, area: VideoRect) => void) | null = null;
+  /** Whether coverPatch may change anything on this display now (a stream has a frame there). */
+  videoShown: ((displayId: number) => boolean) | null = null;
   private readonly surfaces = new Map<number, SurfaceCopy>();
   private readonly monitors = new Map<number, readonly MonitorArea[]>();
   private readonly sinks = new Set<MonitorSink>();
@@ -83,7 +91,19 @@ export class DisplayModel {
   copyArea(event: CopyAreaEvent): void {
     const surface = this.surfaces.get(event.displayId);
     if (!surface || surface.surfaceId !== event.surfaceId) return;
-    const cover = this.coverPatch;
+    const cover = this.coverPatch && (this.videoShown?.(event.displayId) ?? true) ? this.coverPatch : null;
+    if (!cover && event.clip === null) {
+      // A plain scroll: moved in place, and each view moves what it shows (no pixels to upload).
+      if (!moveArea(surface.rgba, surface.width, surface.height, event)) return;
+      const { source, destX, destY } = event;
+      let image: ImageData | null = null;
+      for (const sink of this.sinks) {
+        if (sink.layout.displayId !== event.displayId || sink.copy?.(source, destX, destY)) continue;
+        image ??= new ImageData(readArea(surface, { x: destX, y: destY, width: source.width, height: source.height }), source.width, source.height);
+        sink.paint(image, destX, destY);
+      }
+      return;
+    }
     const scratch = (bytes: number): Uint8ClampedArray<ArrayBuffer> => {
       if (this.scratch?.length !== bytes) this.scratch = new Uint8ClampedArray(bytes);
       return this.scratch;
@@ -145,6 +165,16 @@ export class DisplayModel {
     this.current = next;
     this.onLayout(next);
   }
+}
+
+function readArea(surface: SurfaceCopy, area: VideoRect): Uint8ClampedArray<ArrayBuffer> {
+  const pixels = new Uint8ClampedArray(area.width * area.height * 4);
+  const rowBytes = area.width * 4;
+  for (let row = 0; row < area.height; row++) {
+    const from = ((area.y + row) * surface.width + area.x) * 4;
+    pixels.set(surface.rgba.subarray(from, from + rowBytes), row * rowBytes);
+  }
+  return pixels;
 }
 
 function copyRows(src: Uint8ClampedArray, width: number, height: number, dst: Uint8ClampedArray, dstWidth: number, x: number, y: number): void {

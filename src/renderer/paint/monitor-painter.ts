@@ -1,5 +1,6 @@
 import type { MonitorLayout } from '../view/layout';
 import type { MonitorSink } from './display-model';
+import type { VideoRect } from '../../shared/video-ipc';
 
 /**
  * Paints one monitor into its canvas, 1:1: the canvas has the monitor's size in guest pixels
@@ -16,6 +17,15 @@ export class MonitorPainter implements MonitorSink {
       canvas.width = layout.width;
       canvas.height = layout.height;
     }
+  }
+
+  copy(source: VideoRect, destX: number, destY: number): boolean {
+    const m = this.layout;
+    if (source.x < m.x || source.y < m.y || source.x + source.width > m.x + m.width || source.y + source.height > m.y + m.height) return false;
+    // A canvas drawn onto itself is copied first (HTML's drawing model): overlap is safe. What
+    // falls outside this monitor is clipped by the canvas, and another monitor paints its part.
+    this.context.drawImage(this.context.canvas, source.x - m.x, source.y - m.y, source.width, source.height, destX - m.x, destY - m.y, source.width, source.height);
+    return true;
   }
 
   paint(image: ImageData, x: number, y: number): void {

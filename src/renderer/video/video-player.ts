@@ -26,6 +26,8 @@ export type FrameRender<P extends DecodedPicture> = (picture: P, dest: VideoRect
 /** What the player paints into: the renderer's copy of the surfaces (DisplayModel). */
 export interface VideoSurfaces {
   coverPatch: ((displayId: number, pixels: Uint8ClampedArray, area: VideoRect) => void) | null;
+  /** Whether coverPatch may change anything on a display now (set by the player). */
+  videoShown?: ((displayId: number) => boolean) | null;
   damage(event: DamageEvent): void;
   /** Pixels moved inside a surface (COPY_BITS), in order with the damage. */
   copyArea(event: CopyAreaEvent): void;
@@ -100,6 +102,10 @@ export class VideoPlayer<P extends DecodedPicture> {
   constructor(private readonly deps: VideoPlayerDeps<P>) {
     this.now = deps.now ?? (() => performance.now());
     deps.model.coverPatch = (displayId, pixels, area) => this.cover(displayId, pixels, area);
+    deps.model.videoShown = (displayId) => {
+      for (const stream of this.painted.values()) if (stream.displayId === displayId && stream.lastFrame) return true;
+      return false;
+    };
   }
 
   get counts(): VideoCounts {
@@ -209,6 +215,7 @@ export class VideoPlayer<P extends DecodedPicture> {
   dispose(): void {
     this.reset();
     if (this.deps.model.coverPatch) this.deps.model.coverPatch = null;
+    if (this.deps.model.videoShown) this.deps.model.videoShown = null;
   }
 
   private enqueue(run: () => void): void {

@@ -4,7 +4,7 @@ import type { Rect } from '../../../src/core/protocol/display-types';
 import { copyBits } from '../../../src/main/surfaces/canvas';
 import { copyBitsMove } from '../../../src/main/surfaces/copy-bits-move';
 import { copyAreaEvent } from '../../../src/main/host/copy-area';
-import { applyCopyArea } from '../../../src/renderer/paint/copy-area';
+import { applyCopyArea, moveArea } from '../../../src/renderer/paint/copy-area';
 import { validateHostEvent } from '../../../src/shared/ipc-validators';
 import { base, r, surface } from './helpers';
 
@@ -35,6 +35,7 @@ function numbered(width: number, height: number) {
 function both(width: number, height: number, box: Rect, sourcePos: { x: number; y: number }, clip?: Rect[]): Uint32Array {
   const engine = numbered(width, height);
   const renderer = new Uint8ClampedArray(engine.pixels.slice().buffer);
+  const inPlace = new Uint8ClampedArray(engine.pixels.slice().buffer);
   const op = { base: base(box, clip), sourcePos };
   const move = copyBitsMove(width, height, op);
   const damage = copyBits(engine, op);
@@ -44,7 +45,10 @@ function both(width: number, height: number, box: Rect, sourcePos: { x: number; 
     const checked = validateHostEvent(event);
     assert.ok(checked.ok, checked.ok ? '' : checked.error);
     assert.ok(applyCopyArea(renderer, width, height, event, null), 'the copy fits the surface');
+    if (event.clip === null) assert.ok(moveArea(inPlace, width, height, event), 'the plain move fits the surface');
+    else inPlace.set(renderer);
   }
+  assert.deepEqual(new Uint32Array(inPlace.buffer), engine.pixels, `in place: box ${JSON.stringify(box)} from ${JSON.stringify(sourcePos)}`);
   assert.deepEqual(new Uint32Array(renderer.buffer), engine.pixels, `box ${JSON.stringify(box)} from ${JSON.stringify(sourcePos)} clip ${JSON.stringify(clip)}`);
   return engine.pixels;
 }
@@ -98,5 +102,6 @@ test('copy area: an event that does not fit the renderer\'s surface changes noth
   const rgba = new Uint8ClampedArray(4 * 4 * 4).fill(7);
   const event = copyAreaEvent(0, 0, { source: r(0, 1, 4, 5), destX: 0, destY: 0, clip: null });
   assert.equal(applyCopyArea(rgba, 4, 4, event, null), null);
+  assert.equal(moveArea(rgba, 4, 4, event), false);
   assert.ok(rgba.every((b) => b === 7));
 });
