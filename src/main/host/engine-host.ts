@@ -19,6 +19,7 @@ import { AudioBridge } from './audio-bridge';
 import { planFromForm, planFromLaunch, PlanError, type ConnectPlan, type LaunchSource } from './connect-plan';
 import { DamageCoalescer } from './damage-coalescer';
 import { copyAreaEvent } from './copy-area';
+import type { SurfaceMove } from '../surfaces/copy-bits-move';
 import type { DamageArea, EngineSession, EngineSessionEvents, SessionFactory, SurfacePixels } from './engine-session';
 import { isKeyComboName, KEY_COMBOS, sendKeyCombo } from './key-combos';
 import { LibraryRequests } from './library-requests';
@@ -443,16 +444,23 @@ export class EngineHost {
       this.surfaceDestroyed(displayId, surfaceId);
     });
     on('agent', (state) => this.displays?.agentChanged(state));
+    // The surface whose COPY_BITS just went to the renderer as a move: its damage (next) is not sent.
+    let movedOn: string | null = null;
     on('damage', ({ displayId, surfaceId, surface, area, receivedAt, moved }) => {
+      const key = surfaceKey(displayId, surfaceId);
+      const skip = moved === true && movedOn === key;
+      movedOn = null;
       // A COPY_BITS's damage: the renderer was told to redo the move (copyArea), no pixels need go.
-      if (moved && this.surfaces.has(surfaceKey(displayId, surfaceId))) return;
-      this.damaged(displayId, surfaceId, surface, area, receivedAt);
+      if (!skip) this.damaged(displayId, surfaceId, surface, area, receivedAt);
     });
     on('copyArea', ({ displayId, surfaceId, move }) => {
-      if (!this.surfaces.has(surfaceKey(displayId, surfaceId))) return;
+      movedOn = null;
+      if (!this.surfaces.has(surfaceKey(displayId, surfaceId)) || !this.copyAffordable(move)) return;
       // Before the move: what was drawn earlier goes first, read while the surface still holds it.
       this.sendPendingDamage();
       this.emit(copyAreaEvent(displayId, surfaceId, move));
+      this.budget.spend(copyCharge(move));
+      movedOn = surfaceKey(displayId, surfaceId);
       this.options.metrics?.copied?.();
     });
     on('video', ({ event, transfer }) => {
@@ -582,6 +590,20 @@ export class EngineHost {
   }
 
   /**
+   * Whether a COPY_BITS may go to the renderer as a move now: the pending damage has to go first,
+   * and the renderer's work for the move counts too, within the pixel budget. A terminal
+   * scrolling faster than anyone reads would otherwise cost the renderer a full-screen move per
+   * line (15 s of renderer CPU for 2,900 lines here); past the budget, the move is damage like
+   * any draw and merges with the rest (docs/architecture.md).
+   */
+  private copyAffordable(move: SurfaceMove): boolean {
+    if ((this.options.backlogBytes?.() ?? 0) > MAX_BACKLOG_BYTES) return false;
+    let pendingBytes = 0;
+    for (const state of this.surfaces.values()) pendingBytes += state.pending.pixels * 4;
+    return this.budget.waitMs(pendingBytes + copyCharge(move)) === 0;
+  }
+
+  /**
    * Sends every surface's pending damage now, whatever the interval and budget say (a video
    * stream event must not overtake what was drawn before it).
    */
@@ -703,6 +725,17 @@ export class EngineHost {
     if (event.type === 'status') this.lastStatus = event;
     if (!this.disposed) this.options.send(event, transfer);
   }
+}
+
+/**
+ * What a move costs in the pixel budget: a quarter of its RGBA bytes. The engine converts and
+ * sends nothing for it; the renderer moves the pixels in its copy and on its canvas (a 1080p
+ * self-drawImage is 4.6 ms, against about 2 ms per MB of damage taken in and painted).
+ */
+const COPY_CHARGE_DIVISOR = 4;
+
+function copyCharge(move: SurfaceMove): number {
+  return ((move.source.right - move.source.left) * (move.source.bottom - move.source.top) * 4) / COPY_CHARGE_DIVISOR;
 }
 
 function surfaceKey(displayId: number, surfaceId: number): string {

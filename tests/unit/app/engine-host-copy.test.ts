@@ -123,3 +123,25 @@ test('copy area: the move of a clipped COPY_BITS carries its clip rectangles; a 
   assert.deepEqual(events, [{ type: 'copyArea', displayId: 0, surfaceId: 0, source: { x: 4, y: 4, width: 32, height: 16 }, destX: 0, destY: 0, clip: [{ x: 0, y: 0, width: 8, height: 8 }, { x: 16, y: 8, width: 16, height: 8 }] }]);
   host.dispose();
 });
+
+test('copy area: over the pixel budget a COPY_BITS goes as damage like any draw, and merges with the rest', async () => {
+  const fakes = fakeSessionFactory();
+  const events: HostEvent[] = [];
+  const host = new EngineHost({ createSession: fakes.factory, send: (event) => events.push(event), log: quietLog, flushIntervalMs: 1, pixelBytesPerSecond: 50_000_000 });
+  host.connect({ host: 'h', port: 1 });
+  const session = fakes.sessions[0];
+  const big = new Surface(0, 2048, 1024, SurfaceFormat.XRGB32); // 8 MB of RGBA: two of them empty the burst
+  session.fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface: big });
+  await tick(20);
+  session.fire('damage', { displayId: 0, surfaceId: 0, surface: big, area: { left: 0, top: 0, right: 2048, bottom: 1024 } });
+  await tick(20);
+  events.length = 0;
+  copyOnEngine(session, big, { base: { surfaceId: 0, box: { left: 0, top: 0, right: 2048, bottom: 1024 - LINE }, clip: { type: 'none' } }, sourcePos: { x: 0, y: LINE } });
+  assert.equal(events.length, 0, 'no move: the renderer could not afford it now');
+  await tick(600);
+  const sent = events.filter((e) => e.type === 'damage' || e.type === 'copyArea');
+  assert.ok(sent.length > 0 && sent.every((e) => e.type === 'damage'), 'the moved area went as damage once the budget allowed');
+  const rows = sent.flatMap((e) => (e.type === 'damage' ? e.patches.map((p) => [p.y, p.y + p.height]) : []));
+  assert.deepEqual([Math.min(...rows.map((r) => r[0])), Math.max(...rows.map((r) => r[1]))], [0, 1024 - LINE], 'covering the destination');
+  host.dispose();
+});
