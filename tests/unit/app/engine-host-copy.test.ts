@@ -127,18 +127,23 @@ test('copy area: the move of a clipped COPY_BITS carries its clip rectangles; a 
 test('copy area: over the pixel budget a COPY_BITS goes as damage like any draw, and merges with the rest', async () => {
   const fakes = fakeSessionFactory();
   const events: HostEvent[] = [];
-  const host = new EngineHost({ createSession: fakes.factory, send: (event) => events.push(event), log: quietLog, flushIntervalMs: 1, pixelBytesPerSecond: 50_000_000 });
+  const host = new EngineHost({ createSession: fakes.factory, send: (event) => events.push(event), log: quietLog, flushIntervalMs: 1, pixelBytesPerSecond: 4_000_000 });
   host.connect({ host: 'h', port: 1 });
   const session = fakes.sessions[0];
   const big = new Surface(0, 2048, 1024, SurfaceFormat.XRGB32); // 8 MB of RGBA: two of them empty the burst
   session.fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface: big });
-  await tick(20);
+  const sentBytes = (): number => events.reduce((sum, e) => sum + (e.type === 'damage' ? e.patches.reduce((n, p) => n + p.rgba.byteLength, 0) : 0), 0);
+  const FULL = 2048 * 1024 * 4;
+  for (let waited = 0; waited < 20_000 && sentBytes() < FULL; waited += 10) await tick(10);
   session.fire('damage', { displayId: 0, surfaceId: 0, surface: big, area: { left: 0, top: 0, right: 2048, bottom: 1024 } });
-  await tick(20);
+  for (let waited = 0; waited < 20_000 && sentBytes() < 2 * FULL; waited += 10) await tick(10);
+  assert.equal(sentBytes(), 2 * FULL, 'the surface, then the whole of it again: the burst is spent');
   events.length = 0;
   copyOnEngine(session, big, { base: { surfaceId: 0, box: { left: 0, top: 0, right: 2048, bottom: 1024 - LINE }, clip: { type: 'none' } }, sourcePos: { x: 0, y: LINE } });
   assert.equal(events.length, 0, 'no move: the renderer could not afford it now');
-  await tick(600);
+  // The 8 MB destination waits about 2 s for the budget (4 MB/s here): poll, the machine may be busy.
+  for (let waited = 0; waited < 20_000 && !events.some((e) => e.type === 'damage'); waited += 50) await tick(50);
+  await tick(100);
   const sent = events.filter((e) => e.type === 'damage' || e.type === 'copyArea');
   assert.ok(sent.length > 0 && sent.every((e) => e.type === 'damage'), 'the moved area went as damage once the budget allowed');
   const rows = sent.flatMap((e) => (e.type === 'damage' ? e.patches.map((p) => [p.y, p.y + p.height]) : []));
