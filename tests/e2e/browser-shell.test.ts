@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { compareImages, cropImage, saveImageDiff, type RgbImage } from '../support/images';
 import { requireProgram, startXspice, type XspiceServer } from '../support/servers';
-import { connectThroughForm, launchBrowser, openApp, startWebShell, tempDir, waitFor, type WebShell } from '../support/web-shell';
+import { connectThroughForm, launchBrowser, openApp, readCanvas, startWebShell, tempDir, waitFor, type WebShell } from '../support/web-shell';
 
 // Code run inside the page: tests compile without the DOM library, so the few DOM shapes that
 // code touches are declared here.
@@ -63,24 +63,6 @@ function tryUpgrade(headers: Record<string, string>): Promise<number> {
     req.on('error', reject);
     req.end();
   });
-}
-
-/** A display canvas as RGB, read back through getImageData. */
-async function readCanvas(display: Locator): Promise<RgbImage> {
-  const { width, height, base64 } = await display.evaluate((element) => {
-    const canvas = element as unknown as PageCanvas;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    const rgb = new Uint8Array((data.length / 4) * 3);
-    for (let i = 0, o = 0; i < data.length; i += 4) {
-      rgb[o++] = data[i];
-      rgb[o++] = data[i + 1];
-      rgb[o++] = data[i + 2];
-    }
-    let binary = '';
-    for (let i = 0; i < rgb.length; i += 0x8000) binary += String.fromCharCode(...rgb.subarray(i, i + 0x8000));
-    return { width: canvas.width, height: canvas.height, base64: btoa(binary) };
-  });
-  return { width, height, data: new Uint8Array(Buffer.from(base64, 'base64')) };
 }
 
 /** Polls until the canvas equals `truth()` (the X server's picture, or a part of it); fails with a saved diff. */

@@ -11,14 +11,9 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { compareImages, cropImage, saveImageDiff, type RgbImage } from '../support/images';
 import { requireProgram, startXspice, type XspiceServer } from '../support/servers';
 import { startXspiceWithAgent, type XspiceWithAgent } from '../support/vdagent';
-import { launchBrowser, openApp, startWebShell, tempDir, waitFor, type WebShell } from '../support/web-shell';
+import { launchBrowser, openApp, readCanvas, startWebShell, tempDir, waitFor, type WebShell } from '../support/web-shell';
 
 // Code run inside the page: tests compile without the DOM library.
-interface PageCanvas {
-  readonly width: number;
-  readonly height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
-}
 interface PageElement {
   readonly clientWidth: number;
   readonly clientHeight: number;
@@ -71,23 +66,6 @@ async function viewSize(page: Page): Promise<string> {
     const area = element as unknown as PageElement;
     return `${area.clientWidth}x${area.clientHeight}`;
   });
-}
-
-async function readCanvas(display: Locator): Promise<RgbImage> {
-  const { width, height, base64 } = await display.evaluate((element) => {
-    const canvas = element as unknown as PageCanvas;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    const rgb = new Uint8Array((data.length / 4) * 3);
-    for (let i = 0, o = 0; i < data.length; i += 4) {
-      rgb[o++] = data[i];
-      rgb[o++] = data[i + 1];
-      rgb[o++] = data[i + 2];
-    }
-    let binary = '';
-    for (let i = 0; i < rgb.length; i += 0x8000) binary += String.fromCharCode(...rgb.subarray(i, i + 0x8000));
-    return { width: canvas.width, height: canvas.height, base64: btoa(binary) };
-  });
-  return { width, height, data: new Uint8Array(Buffer.from(base64, 'base64')) };
 }
 
 /** Polls until the canvas equals its part of the X screen; fails with a saved diff. */

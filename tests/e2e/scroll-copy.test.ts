@@ -8,19 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Locator } from 'playwright-core';
-import { compareImages, saveImageDiff, type RgbImage } from '../support/images';
+import { compareImages, saveImageDiff } from '../support/images';
 import { waitForStableScreen } from '../support/scenes';
 import { requireProgram, startXspice, type XspiceServer } from '../support/servers';
-import { connectThroughForm, launchBrowser, openApp, startWebShell, tempDir, type WebShell } from '../support/web-shell';
+import { connectThroughForm, launchBrowser, openApp, readCanvas, startWebShell, tempDir, type WebShell } from '../support/web-shell';
 
 // Code run inside the page: tests compile without the DOM library, so the few DOM shapes that
 // code touches are declared here.
-interface PageCanvas {
-  readonly width: number;
-  readonly height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
-}
-
 const WIDTH = 1920;
 const HEIGHT = 1080;
 
@@ -46,24 +40,6 @@ after(async () => {
   if (web) assert.equal(await web.stop(), 0, 'saffron web exits 0 on SIGINT');
   config.remove();
 });
-
-/** A display canvas as RGB, read back through getImageData. */
-async function readCanvas(display: Locator): Promise<RgbImage> {
-  const { width, height, base64 } = await display.evaluate((element) => {
-    const canvas = element as unknown as PageCanvas;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    const rgb = new Uint8Array((data.length / 4) * 3);
-    for (let i = 0, o = 0; i < data.length; i += 4) {
-      rgb[o++] = data[i];
-      rgb[o++] = data[i + 1];
-      rgb[o++] = data[i + 2];
-    }
-    let binary = '';
-    for (let i = 0; i < rgb.length; i += 0x8000) binary += String.fromCharCode(...rgb.subarray(i, i + 0x8000));
-    return { width: canvas.width, height: canvas.height, base64: btoa(binary) };
-  });
-  return { width, height, data: new Uint8Array(Buffer.from(base64, 'base64')) };
-}
 
 /** Polls until the canvas equals xwd's picture; fails with a saved diff. */
 async function expectCanvasMatches(display: Locator, label: string): Promise<void> {

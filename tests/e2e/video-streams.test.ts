@@ -12,19 +12,14 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Bytes } from '../support/chunking';
 import { mainInitBody, startFakeServer, type FakeConnection } from '../support/fake-spice-server';
 import { compareImages, cropImage, psnr, saveImageDiff, type RgbImage } from '../support/images';
 import { makeImage, waitForStableScreen } from '../support/scenes';
 import { requireProgram, startXspice } from '../support/servers';
-import { connectThroughForm, launchBrowser, openApp, startWebShell, tempDir, waitFor, type WebShell } from '../support/web-shell';
+import { connectThroughForm, launchBrowser, openApp, readCanvas, startWebShell, tempDir, waitFor, type WebShell } from '../support/web-shell';
 
-interface PageCanvas {
-  readonly width: number;
-  readonly height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
-}
 /** The few page globals the probe below touches (tests compile without the DOM library). */
 declare const VideoDecoder: { isConfigSupported(config: { codec: string }): Promise<{ supported?: boolean }> } | undefined;
 declare const isSecureContext: boolean;
@@ -58,24 +53,6 @@ after(async () => {
 
 function requireGstreamerPlugin(file: string, debianPackage: string): void {
   if (!existsSync(`${GSTREAMER_PLUGINS}/${file}`)) throw new Error(`${GSTREAMER_PLUGINS}/${file} is missing: install the Debian package ${debianPackage}`);
-}
-
-/** A display canvas as RGB, read back through getImageData. */
-async function readCanvas(display: Locator): Promise<RgbImage> {
-  const { width, height, base64 } = await display.evaluate((element) => {
-    const canvas = element as unknown as PageCanvas;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    const rgb = new Uint8Array((data.length / 4) * 3);
-    for (let i = 0, o = 0; i < data.length; i += 4) {
-      rgb[o++] = data[i];
-      rgb[o++] = data[i + 1];
-      rgb[o++] = data[i + 2];
-    }
-    let binary = '';
-    for (let i = 0; i < rgb.length; i += 0x8000) binary += String.fromCharCode(...rgb.subarray(i, i + 0x8000));
-    return { width: canvas.width, height: canvas.height, base64: btoa(binary) };
-  });
-  return { width, height, data: new Uint8Array(Buffer.from(base64, 'base64')) };
 }
 
 /** Whether this Chromium's WebCodecs decodes `codec`, asked in a page of the app (a secure context). */

@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { RgbImage } from './images';
 import { endProcess, requireProgram } from './servers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -127,4 +128,29 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The little of a canvas element readCanvas uses in the page (this file has no DOM types). */
+interface CanvasInPage {
+  readonly width: number;
+  readonly height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
+}
+
+/** A display canvas as RGB, read back through getImageData (what a pixel check compares with xwd). */
+export async function readCanvas(display: Locator): Promise<RgbImage> {
+  const { width, height, base64 } = await display.evaluate((element) => {
+    const canvas = element as unknown as CanvasInPage;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const rgb = new Uint8Array((data.length / 4) * 3);
+    for (let i = 0, o = 0; i < data.length; i += 4) {
+      rgb[o++] = data[i];
+      rgb[o++] = data[i + 1];
+      rgb[o++] = data[i + 2];
+    }
+    let binary = '';
+    for (let i = 0; i < rgb.length; i += 0x8000) binary += String.fromCharCode(...rgb.subarray(i, i + 0x8000));
+    return { width: canvas.width, height: canvas.height, base64: btoa(binary) };
+  });
+  return { width, height, data: new Uint8Array(Buffer.from(base64, 'base64')) };
 }
