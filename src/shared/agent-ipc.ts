@@ -9,6 +9,7 @@
  * (fileChunk). Nothing moves faster than the guest takes it, and neither side holds more than a
  * few pieces of a file.
  */
+import { isArrayBuffer, isInteger, isRecord, only, type Fields } from './validation';
 
 /** What the shared clipboard carries to and from the app: UTF-8 text and PNG images. */
 export type ClipboardMimeType = 'text/plain' | 'image/png';
@@ -69,27 +70,6 @@ const MAX_FILE_NAME = 255;
 const MAX_MESSAGE = 4096;
 const FILE_TRANSFER_STATES: readonly FileTransferState[] = ['sending', 'done', 'cancelled', 'failed'];
 
-type Fields = Readonly<Record<string, unknown>>;
-
-function isRecord(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isInteger(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function isArrayBuffer(value: unknown): value is ArrayBuffer {
-  // Not instanceof: buffers may come from another realm (a MessagePort, the context bridge).
-  return Object.prototype.toString.call(value) === '[object ArrayBuffer]';
-}
-
-function extraField(fields: Fields, allowed: readonly string[], nested = false): string | null {
-  for (const key of Object.keys(fields)) {
-    if ((nested || key !== 'type') && !allowed.includes(key)) return `unexpected field "${key}"`;
-  }
-  return null;
-}
 
 function isTransferId(value: unknown): value is number {
   return isInteger(value, 1, MAX_TRANSFER_ID);
@@ -103,7 +83,7 @@ function isFileName(value: unknown): value is string {
 
 function validateClipboardItem(value: unknown): ClipboardItemData | string {
   if (!isRecord(value)) return 'an item must be an object';
-  const extra = extraField(value, ['mimeType', 'data'], true);
+  const extra = only(value, ['mimeType', 'data'], true);
   if (extra) return `item: ${extra}`;
   if (typeof value.mimeType !== 'string' || !(CLIPBOARD_MIME_TYPES as readonly string[]).includes(value.mimeType)) return 'mimeType must be text/plain or image/png';
   if (!isArrayBuffer(value.data)) return 'data must be an ArrayBuffer';
@@ -123,7 +103,7 @@ export type AgentEvent = ClipboardEvent | FileChunkWantedEvent | FileTransferEve
 
 export const AGENT_REQUEST_VALIDATORS: { readonly [K in AgentRequest['type']]: Validator<AgentRequest> } = {
   clipboardOffer: (f) => {
-    const extra = extraField(f, ['items']);
+    const extra = only(f, ['items']);
     if (extra) return extra;
     if (!Array.isArray(f.items) || f.items.length === 0 || f.items.length > CLIPBOARD_MIME_TYPES.length) {
       return `items must be a list of 1 to ${CLIPBOARD_MIME_TYPES.length}`;
@@ -138,7 +118,7 @@ export const AGENT_REQUEST_VALIDATORS: { readonly [K in AgentRequest['type']]: V
     return { type: 'clipboardOffer', items };
   },
   fileSend: (f) => {
-    const extra = extraField(f, ['transferId', 'name', 'size']);
+    const extra = only(f, ['transferId', 'name', 'size']);
     if (extra) return extra;
     if (!isTransferId(f.transferId)) return 'transferId must be a whole number from 1';
     if (!isFileName(f.name)) return `name must be one line of 1 to ${MAX_FILE_NAME} characters`;
@@ -146,7 +126,7 @@ export const AGENT_REQUEST_VALIDATORS: { readonly [K in AgentRequest['type']]: V
     return { type: 'fileSend', transferId: f.transferId, name: f.name, size: f.size };
   },
   fileChunk: (f) => {
-    const extra = extraField(f, ['transferId', 'offset', 'data']);
+    const extra = only(f, ['transferId', 'offset', 'data']);
     if (extra) return extra;
     if (!isTransferId(f.transferId)) return 'transferId must be a whole number from 1';
     if (!isInteger(f.offset, 0, MAX_FILE_BYTES)) return 'offset must be a byte position';
@@ -154,18 +134,18 @@ export const AGENT_REQUEST_VALIDATORS: { readonly [K in AgentRequest['type']]: V
     if (f.data.byteLength > MAX_FILE_CHUNK_BYTES) return `data must be at most ${MAX_FILE_CHUNK_BYTES} bytes`;
     return { type: 'fileChunk', transferId: f.transferId, offset: f.offset, data: f.data };
   },
-  fileCancel: (f) => extraField(f, ['transferId']) ?? (isTransferId(f.transferId) ? { type: 'fileCancel', transferId: f.transferId } : 'transferId must be a whole number from 1'),
+  fileCancel: (f) => only(f, ['transferId']) ?? (isTransferId(f.transferId) ? { type: 'fileCancel', transferId: f.transferId } : 'transferId must be a whole number from 1'),
 };
 
 export const AGENT_EVENT_VALIDATORS: { readonly [K in AgentEvent['type']]: Validator<AgentEvent> } = {
   clipboard: (f) => {
-    const extra = extraField(f, ['mimeType', 'data']);
+    const extra = only(f, ['mimeType', 'data']);
     if (extra) return extra;
     const item = validateClipboardItem({ mimeType: f.mimeType, data: f.data });
     return typeof item === 'string' ? item : { type: 'clipboard', ...item };
   },
   fileChunkWanted: (f) => {
-    const extra = extraField(f, ['transferId', 'offset', 'length']);
+    const extra = only(f, ['transferId', 'offset', 'length']);
     if (extra) return extra;
     if (!isTransferId(f.transferId)) return 'transferId must be a whole number from 1';
     if (!isInteger(f.offset, 0, MAX_FILE_BYTES)) return 'offset must be a byte position';
@@ -173,7 +153,7 @@ export const AGENT_EVENT_VALIDATORS: { readonly [K in AgentEvent['type']]: Valid
     return { type: 'fileChunkWanted', transferId: f.transferId, offset: f.offset, length: f.length };
   },
   fileTransfer: (f) => {
-    const extra = extraField(f, ['transferId', 'name', 'state', 'sentBytes', 'totalBytes', 'message']);
+    const extra = only(f, ['transferId', 'name', 'state', 'sentBytes', 'totalBytes', 'message']);
     if (extra) return extra;
     if (!isTransferId(f.transferId)) return 'transferId must be a whole number from 1';
     if (!isFileName(f.name)) return 'name must be one line';

@@ -5,30 +5,17 @@
  * renderer's check (only it knows the surface's size).
  */
 import type { CopyAreaEvent, PixelRect } from './copy-area-ipc';
+import { isInteger, isRecord, only, type Fields } from './validation';
 
-type Fields = Readonly<Record<string, unknown>>;
 
 /** The same bound as ipc-validators' MAX_SURFACE_SIDE. */
 const MAX_SIDE = 16_384;
 /** A COPY_BITS clip is a server-side region; far more rectangles than any real one. */
 const MAX_CLIP_RECTS = 4096;
 
-function isRecord(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isInteger(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function unexpected(fields: Fields, allowed: readonly string[]): string | null {
-  for (const key of Object.keys(fields)) if (!allowed.includes(key)) return `unexpected field "${key}"`;
-  return null;
-}
-
 function validateRect(value: unknown, what: string): PixelRect | string {
   if (!isRecord(value)) return `${what} must be an object`;
-  if (unexpected(value, ['x', 'y', 'width', 'height'])) return `${what} has unexpected fields`;
+  if (only(value, ['x', 'y', 'width', 'height'], true)) return `${what} has unexpected fields`;
   const { x, y, width, height } = value;
   if (!isInteger(x, 0, MAX_SIDE - 1) || !isInteger(y, 0, MAX_SIDE - 1)) return `${what} x and y must be inside a surface`;
   if (!isInteger(width, 1, MAX_SIDE - x) || !isInteger(height, 1, MAX_SIDE - y)) return `${what} size is out of range`;
@@ -40,7 +27,7 @@ function inside(rect: PixelRect, x: number, y: number, width: number, height: nu
 }
 
 export function validateCopyArea(f: Fields): CopyAreaEvent | string {
-  const extra = unexpected(f, ['type', 'displayId', 'surfaceId', 'source', 'destX', 'destY', 'clip']);
+  const extra = only(f, ['type', 'displayId', 'surfaceId', 'source', 'destX', 'destY', 'clip'], true);
   if (extra) return extra;
   if (!isInteger(f.displayId, 0, 255) || !isInteger(f.surfaceId, 0, 0xffff_ffff)) return 'displayId or surfaceId out of range';
   const source = validateRect(f.source, 'source');

@@ -14,29 +14,15 @@ import {
   type AudioHostRequest,
   type AudioMode,
 } from './ipc-audio';
+import { isArrayBuffer, isInteger, only, type Fields } from './validation';
 
-type Fields = Readonly<Record<string, unknown>>;
 type Check<T> = (fields: Fields) => T | string;
 
 const UINT32_MAX = 0xffff_ffff;
 const VOLUME_MAX = 0xffff;
 
-function isInteger(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function isArrayBuffer(value: unknown): value is ArrayBuffer {
-  // Not instanceof: buffers may come from another realm (a MessagePort, the context bridge).
-  return Object.prototype.toString.call(value) === '[object ArrayBuffer]';
-}
-
 function isMode(value: unknown): value is AudioMode {
   return typeof value === 'string' && (AUDIO_MODES as readonly string[]).includes(value);
-}
-
-function only(fields: Fields, allowed: readonly string[]): string | null {
-  for (const key of Object.keys(fields)) if (key !== 'type' && !allowed.includes(key)) return `unexpected field "${key}"`;
-  return null;
 }
 
 function checkFormat(f: Fields): string | null {

@@ -13,10 +13,10 @@ import { MAX_PEM_LENGTH, MAX_PROFILE_NAME, MAX_PROFILES, MAX_RECENT, type Profil
 import type { ConnectTarget, MouseModeName, SessionState } from './session-types';
 import { COPY_AREA_EVENT_VALIDATORS } from './copy-area-validators';
 import { VIDEO_EVENT_VALIDATORS, VIDEO_REQUEST_VALIDATORS } from './video-validators';
+import { isArrayBuffer, isFiniteNumber, isInteger, isOneOf, isRecord, only, unexpectedKey, type Fields } from './validation';
 
 export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
-type Fields = Readonly<Record<string, unknown>>;
 /** A validator returns the typed message, or a string saying what is wrong. */
 type MessageValidator<T> = (fields: Fields) => T | string;
 
@@ -42,41 +42,9 @@ const MOUSE_MODES: readonly MouseModeName[] = ['server', 'client'];
 const MOUSE_BUTTONS: readonly number[] = [1, 2, 3, 6, 7];
 const MENU_COMMAND_NAMES: readonly MenuCommand[] = ['toggleFullScreen', 'zoomIn', 'zoomOut', 'zoomActual', 'scaleToFit', 'releaseGrab'];
 
-function isRecord(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isInteger(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function isArrayBuffer(value: unknown): value is ArrayBuffer {
-  // Not instanceof: buffers may come from another realm (a MessagePort, the context bridge).
-  return Object.prototype.toString.call(value) === '[object ArrayBuffer]';
-}
-
-function isOneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value);
-}
-
-/** Names a field the message type does not have, if any (extra fields are refused). */
-function unexpectedField(fields: Fields, allowed: readonly string[]): string | null {
-  for (const key of Object.keys(fields)) if (key !== 'type' && !allowed.includes(key)) return key;
-  return null;
-}
-
-function only(fields: Fields, allowed: readonly string[]): string | null {
-  const extra = unexpectedField(fields, allowed);
-  return extra === null ? null : `unexpected field "${extra}"`;
-}
-
 /** For nested objects, which have no `type` of their own. */
 function onlyNested(fields: Fields, allowed: readonly string[], what: string): string | null {
-  const extra = unexpectedField(fields, allowed) ?? ('type' in fields ? 'type' : null);
+  const extra = unexpectedKey(fields, allowed) ?? ('type' in fields ? 'type' : null);
   return extra === null ? null : `${what} has an unexpected field "${extra}"`;
 }
 

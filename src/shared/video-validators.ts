@@ -4,8 +4,8 @@
  * name the field and never echo a value.
  */
 import { VIDEO_CODEC_NAMES, type VideoCodecName, type VideoEvent, type VideoRect, type VideoRequest } from './video-ipc';
+import { isArrayBuffer, isInteger, isRecord, only, type Fields } from './validation';
 
-type Fields = Readonly<Record<string, unknown>>;
 type MessageValidator<T> = (fields: Fields) => T | string;
 
 /** The same bound as ipc-validators' MAX_SURFACE_SIDE. */
@@ -15,26 +15,6 @@ const MAX_STREAM_ID = 0xffff_ffff;
 const MAX_CLIP_RECTS = 1024;
 /** One encoded frame: far above any real one (a 4K intra frame is a few MB). */
 export const MAX_VIDEO_FRAME_BYTES = 32 * 1024 * 1024;
-
-function isRecord(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isInteger(value: unknown, min: number, max: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function isArrayBuffer(value: unknown): value is ArrayBuffer {
-  // Not instanceof: buffers may come from another realm (a MessagePort, the context bridge).
-  return Object.prototype.toString.call(value) === '[object ArrayBuffer]';
-}
-
-function only(fields: Fields, allowed: readonly string[], nested = false): string | null {
-  for (const key of Object.keys(fields)) {
-    if ((nested || key !== 'type') && !allowed.includes(key)) return `unexpected field "${key}"`;
-  }
-  return null;
-}
 
 function isCodecName(value: unknown): value is VideoCodecName {
   return typeof value === 'string' && (VIDEO_CODEC_NAMES as readonly string[]).includes(value);
