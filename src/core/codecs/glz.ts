@@ -11,6 +11,7 @@
 // every image as the 32-bit pixels we output: a reference is then a typed-array copy.
 import { checkImageSize, ProtocolError } from '../protocol/errors';
 import type { DecodedImage } from './types';
+import { PixelSlabs } from './pixel-slabs';
 import {
   copyMatch32,
   copyMatch8,
@@ -107,9 +108,9 @@ function parseHeader(data: Uint8Array): GlzHeader {
  *
  * The pixels of a top-down image are returned without a copy and also kept here as history:
  * treat DecodedImage.pixels as read-only. With `reuseEvicted`, the storage of images that left
- * the window is reused for new ones (a scrolling terminal decodes thousands of equal-sized glyph
- * strips a second, and fresh arrays for each cost the engine most of its time in garbage
- * collection): then a returned image's pixels are valid only until the next decode, and whoever
+ * the window is reused for new ones, cut from a few large slabs (pixel-slabs.ts: a scrolling
+ * terminal decodes thousands of glyph strips a second, and an array for each cost the engine a
+ * full garbage collection every 50-70 ms): then a returned image's pixels are valid only until the next decode, and whoever
  * keeps an image longer (the image cache) keeps a copy.
  */
 export class GlzDictionary {
@@ -132,9 +133,8 @@ export class GlzDictionary {
 
   /** The alpha plane of the RGBA image being decoded (reused: xterm's glyph strips are RGBA). */
   private alphaScratch = new Uint8Array(0);
-  /** Storage of evicted images by length, for reuse (only with reuseEvicted). */
-  private readonly spare = new Map<number, Uint32Array[]>();
-  private sparePixels = 0;
+  /** Storage of the kept images, reused once they leave (only with reuseEvicted). */
+  private readonly slabs = new PixelSlabs();
 
   /** windowSize: the GLZ window size in pixels the client announced in MSGC_DISPLAY_INIT (glz_dictionary_window_size). */
   constructor(windowSize: number, private readonly options: { readonly reuseEvicted?: boolean } = {}) {
@@ -192,8 +192,7 @@ export class GlzDictionary {
   /** Forget every image (display RESET / INVAL_ALL_PIXMAPS wait-for semantics are the caller's). */
   clear(): void {
     this.images.clear();
-    this.spare.clear();
-    this.sparePixels = 0;
+    this.slabs.clear();
     this.order = [];
     this.first = 0;
     this.keptPixels = 0;
@@ -223,6 +222,7 @@ export class GlzDictionary {
       // The same id again: only a server that reset its dictionary without telling us does
       // this. The newest image is what later references mean.
       this.keptPixels -= old.pixels.length;
+      this.recycle(old.pixels);
     } else {
       const order = this.order;
       if (order.length === this.first || order[order.length - 1] < seq) {
@@ -301,22 +301,13 @@ export class GlzDictionary {
     }
   }
 
-  /** Pixels for a new image: an evicted image's storage of that length, or a new array (the passes write every pixel). */
+  /** Pixels for a new image (not zero-filled: the passes write every pixel). */
   private storage(n: number): Uint32Array {
-    const list = this.spare.get(n);
-    const reused = list?.pop();
-    if (!reused) return new Uint32Array(n);
-    this.sparePixels -= n;
-    return reused;
+    return this.options.reuseEvicted ? this.slabs.take(n) : new Uint32Array(n);
   }
 
   private recycle(pixels: Uint32Array): void {
-    // At most a tenth of the window waits for reuse; the rest is left to the collector.
-    if (!this.options.reuseEvicted || this.sparePixels + pixels.length > this.windowSize / 10) return;
-    const list = this.spare.get(pixels.length);
-    if (list) list.push(pixels);
-    else this.spare.set(pixels.length, [pixels]);
-    this.sparePixels += pixels.length;
+    if (this.options.reuseEvicted) this.slabs.free(pixels);
   }
 
   private lookup(seq: number, dist: number): WindowImage {
