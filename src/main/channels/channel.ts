@@ -60,6 +60,14 @@ export interface ChannelObserver {
 const SLICE_MS = 8;
 
 /**
+ * Bytes of held messages beyond which the channel stops reading its socket until they are
+ * handled. The server then sees a full socket, keeps its later drawings in its own queue and
+ * drops those that newer ones cover, as it does for any client that reads no faster than it
+ * draws; reading on regardless only moved the queue into our memory, all of it to be decoded.
+ */
+const HELD_BYTES_PAUSE = 1 << 20;
+
+/**
  * One SPICE channel: link, authentication, framing, flow control (ACK) and the messages every
  * channel shares. Subclasses handle their own message types. All failures go through fail(),
  * which closes the socket, reports once, and makes later sends no-ops.
@@ -87,7 +95,10 @@ export abstract class Channel {
   /** Messages that arrived while an earlier one waits for an asynchronous step (hold()), in order. */
   private held: { message: SpiceMessage; arrivedAt: number }[] = [];
   private heldFirst = 0;
+  private heldBytes = 0;
   private holding = false;
+  /** Reading is paused because too much is held (HELD_BYTES_PAUSE). */
+  private readingPaused = false;
   /** When the latest chunk arrived (performance.now()). */
   private chunkArrivedAt = 0;
   /** When the chunk that completed the message being handled arrived (performance.now()). */
@@ -339,7 +350,14 @@ export abstract class Channel {
       if (this.state !== 'ready') return;
       if (!this.holding && i > 0 && performance.now() > sliceEnd) this.yieldToLoop();
       if (this.holding) {
-        for (; i < messages.length; i++) this.held.push({ message: messages[i], arrivedAt: this.chunkArrivedAt });
+        for (; i < messages.length; i++) {
+          this.held.push({ message: messages[i], arrivedAt: this.chunkArrivedAt });
+          this.heldBytes += messages[i].body.byteLength;
+        }
+        if (this.heldBytes > HELD_BYTES_PAUSE && !this.readingPaused && this.stream) {
+          this.readingPaused = true;
+          this.stream.pause();
+        }
         return;
       }
       this.messageArrivedAt = this.chunkArrivedAt;
@@ -381,6 +399,7 @@ export abstract class Channel {
         return;
       }
       const { message, arrivedAt } = this.held[this.heldFirst++];
+      this.heldBytes -= message.body.byteLength;
       this.messageArrivedAt = arrivedAt;
       try {
         this.countForAck();
@@ -393,6 +412,11 @@ export abstract class Channel {
     if (this.heldFirst >= this.held.length || this.state !== 'ready') {
       this.held = [];
       this.heldFirst = 0;
+      this.heldBytes = 0;
+      if (this.readingPaused && this.state === 'ready') {
+        this.readingPaused = false;
+        this.stream?.resume();
+      }
     }
   }
 

@@ -124,3 +124,58 @@ test('an image the server asked to cache is not given back for reuse', { timeout
   assertPicture(await drawWith(decoder, 1));
   assert.equal(recycled.length, 0);
 });
+
+test('while more than a megabyte of messages waits behind a decode, the channel stops reading its socket', { timeout: 60_000 }, async () => {
+  const quic = new Uint8Array(readFileSync(join(FIXTURES, 'quic-200x150.bin')));
+  const picture = decodeQuic(quic.slice());
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let first = true;
+  const stalling: OffThreadDecoder = {
+    minPixels: 1,
+    // The first image waits for the test; the rest answer at once.
+    decodeQuic: () => {
+      if (!first) return Promise.resolve(picture);
+      first = false;
+      return released.then(() => picture);
+    },
+    recycle: () => {},
+  };
+  // About 24 MB of drawing: more than the kernel buffers of a loopback connection hold.
+  const COPIES = 6000;
+  let sent!: () => void;
+  const allSent = new Promise<void>((resolve) => (sent = resolve));
+  let display: { socket: { writableLength: number } } | null = null;
+  const server = await startFakeServer(async (c, index) => {
+    await c.acceptLink();
+    if (index === 0) {
+      c.sendMessage(103, mainInitBody());
+      c.sendMessage(104, new Bytes().u32(1).u8(2).u8(0).build());
+    } else {
+      display = c;
+      c.sendMessage(DisplayMsg.SURFACE_CREATE, new Bytes().u32(0).u32(WIDTH).u32(HEIGHT).u32(32).u32(1).build());
+      for (let i = 0; i < COPIES; i++) c.sendMessage(DisplayMsg.DRAW_COPY, quicCopy(quic, 0));
+      c.sendMessage(DisplayMsg.DRAW_FILL, greenFill());
+      c.socket.write(new Uint8Array(0), () => sent());
+    }
+    await new Promise((r) => c.socket.once('close', r));
+  });
+  const session = new Session({ target: { host: '127.0.0.1', port: server.port }, display: { offThreadDecoder: stalling } });
+  try {
+    const filled = new Promise<void>((resolve) => session.on('damage', ({ rect }) => {
+      if (rect.right - rect.left === 50) resolve();
+    }));
+    await session.connect();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok(display, 'the display channel connected');
+    const waiting = (display as { socket: { writableLength: number } }).socket.writableLength;
+    assert.ok(waiting > 1_000_000, `the server could not hand over its drawing while the client was behind (${waiting} bytes still waiting)`);
+    release();
+    await allSent;
+    await filled;
+    assertPicture(session.primarySurface!.pixels.slice());
+  } finally {
+    session.disconnect();
+    await server.stop();
+  }
+});
