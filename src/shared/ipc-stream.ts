@@ -9,8 +9,8 @@
  *   the B buffers' bytes, back to back
  *
  * All lengths come before the bytes, so a reader copies each buffer's bytes straight from the
- * arriving chunks into an ArrayBuffer of its own (one copy), and a writer hands the buffers to
- * the socket as they are (no copy). Decoding only rebuilds structure; the receiver validates.
+ * arriving chunks into an ArrayBuffer of its own (one copy), or has them read straight into it
+ * (directTarget: no copy of ours), and a writer hands the buffers to the socket as they are. Decoding only rebuilds structure; the receiver validates.
  */
 import { joinWireMessage, splitWireMessage, WireFormatError } from './ipc-wire';
 
@@ -35,6 +35,8 @@ export function encodeStreamRecord(message: object): Uint8Array[] {
 
 type Stage = 'counts' | 'lengths' | 'json' | 'buffers';
 
+const NO_BYTES = new Uint8Array(0);
+
 /**
  * Cuts a stream of records into messages, across any chunking. Throws WireFormatError on a
  * malformed or oversized record; the stream is then unusable (the caller closes it).
@@ -46,7 +48,7 @@ export class StreamRecordReader {
   private scratchFill = 0;
   private jsonLength = 0;
   private lengths: number[] = [];
-  private buffers: Uint8Array[] = [];
+  private buffers: Uint8Array<ArrayBuffer>[] = [];
   private json = '';
   private bufferIndex = 0;
   private bufferFill = 0;
@@ -59,11 +61,13 @@ export class StreamRecordReader {
   push(chunk: Uint8Array): unknown[] {
     const out: unknown[] = [];
     let offset = 0;
-    while (offset < chunk.length || this.recordComplete()) {
+    for (;;) {
+      this.skipEmptyBuffers();
       if (this.recordComplete()) {
         out.push(this.finishRecord());
         continue;
       }
+      if (offset >= chunk.length) break;
       if (this.stage === 'buffers') {
         const target = this.buffers[this.bufferIndex];
         const n = Math.min(target.length - this.bufferFill, chunk.length - offset);
@@ -83,6 +87,47 @@ export class StreamRecordReader {
       if (this.scratchFill === this.scratch.length) this.advance();
     }
     return out;
+  }
+
+  /**
+   * Where the next bytes of the stream belong when they are a buffer's: the rest of that
+   * buffer, for a reader that can read into memory it is given (a BYOB stream reader), so
+   * pixels go from the network into their buffer with no copy of ours. Null while the stream
+   * is at a record's lengths or JSON: read at most `headerBytesWanted()` bytes and push() them.
+   */
+  directTarget(): Uint8Array<ArrayBuffer> | null {
+    if (this.stage !== 'buffers' || this.bufferIndex >= this.buffers.length) return null;
+    return this.buffers[this.bufferIndex].subarray(this.bufferFill);
+  }
+
+  /**
+   * The bytes a reader put at directTarget(), as the view it returned: a BYOB read transfers
+   * the memory to a new ArrayBuffer, which from now on is the buffer's. Returns the messages
+   * this completes.
+   */
+  directFilled(view: Uint8Array<ArrayBuffer>): unknown[] {
+    // The buffer's old view is detached now (length 0): its length is the record's.
+    const length = this.lengths[this.bufferIndex];
+    if (this.stage !== 'buffers' || length === undefined || view.byteOffset !== this.bufferFill || view.length > length - this.bufferFill) {
+      throw new WireFormatError('stream record: bytes read outside the buffer being filled');
+    }
+    this.buffers[this.bufferIndex] = new Uint8Array(view.buffer, 0, length);
+    this.bufferFill += view.length;
+    if (this.bufferFill === length) {
+      this.bufferIndex++;
+      this.bufferFill = 0;
+    }
+    return this.push(NO_BYTES);
+  }
+
+  /** Bytes of the record's lengths or JSON still to come (0 when at a buffer: see directTarget). */
+  headerBytesWanted(): number {
+    return this.stage === 'buffers' ? 0 : this.scratch.length - this.scratchFill;
+  }
+
+  /** Zero-length buffers are complete without any bytes. */
+  private skipEmptyBuffers(): void {
+    while (this.stage === 'buffers' && this.bufferIndex < this.buffers.length && this.buffers[this.bufferIndex].length === 0) this.bufferIndex++;
   }
 
   private recordComplete(): boolean {

