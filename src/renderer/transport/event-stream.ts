@@ -27,8 +27,9 @@ export function openEventStream(url: string, fetchImpl: typeof fetch = fetch): E
   let endReason: string | null = null;
   let onMessage: ((message: unknown) => void) | null = null;
   let onEnd: ((reason: string) => void) | null = null;
-  // Damage pixels are copied and painted while their event is delivered (DisplayModel.damage),
-  // so once a listener has had a damage event its buffers are free for the next records.
+  // Damage pixels are copied and painted while their event is delivered (DisplayModel.damage;
+  // damage that must wait behind video frames is copied: VideoPlayer.damage), so once a listener
+  // has had a damage event its buffers are free for the next records.
   const pixelBuffers = new PixelBufferPool();
   const emit = (message: unknown): void => {
     if (!onMessage) {

@@ -112,8 +112,18 @@ export class VideoPlayer<P extends DecodedPicture> {
     return { streams: { ...this.streamCounts }, frames: { ...this.frameCounts }, failed: this.failedCount };
   }
 
+  /**
+   * A damage event's pixel buffers belong to the transport again once the event is delivered
+   * (the browser shell's event stream reads the next records into them): damage that has to wait
+   * behind frames still decoding keeps copies.
+   */
   damage(event: DamageEvent): void {
-    this.enqueue(() => this.deps.model.damage(event));
+    if (this.queue.length === 0) {
+      this.deps.model.damage(event);
+      return;
+    }
+    const kept: DamageEvent = { ...event, patches: event.patches.map((patch) => ({ ...patch, rgba: patch.rgba.slice(0) })) };
+    this.enqueue(() => this.deps.model.damage(kept));
   }
 
   /** A copy waits behind frames still decoding, like damage: they were drawn before it. */

@@ -206,6 +206,20 @@ test('player: damage waits behind a frame still decoding, so everything is paint
   assert.deepEqual(player.counts, { streams: { vp8: 1 }, frames: { vp8: 2 }, failed: 0 });
 });
 
+test('player: damage that waits keeps its pixels, whatever the transport does with the buffers it delivered', async () => {
+  const { player, surfaces, decoders } = playerHarness();
+  player.created(created(1));
+  player.frame(frame(1, 0xa1));
+  const waiting = damage(20, 20);
+  player.damage(waiting);
+  // The browser shell's event stream reads the next record into the buffer it just delivered.
+  new Uint8Array(waiting.patches[0].rgba).fill(9);
+  decoders[0].decoder.waiting[0].resolve(picture(6));
+  await flush();
+  assert.deepEqual(surfaces.log, ['frame 6 at 10,10 clip none', 'damage 20,20']);
+  assert.deepEqual([...surfaces.patches[0]], new Array(16).fill(1), 'the damage painted is what the host sent');
+});
+
 test('player: a copy (COPY_BITS) waits behind a frame still decoding, like damage, and keeps its place after it', async () => {
   const { player, surfaces, decoders } = playerHarness();
   player.created(created(1));
