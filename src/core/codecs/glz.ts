@@ -8,10 +8,14 @@
 //
 // The server only GLZ-compresses RGB16, RGB24, RGB32 and RGBA bitmaps (bitmap_fmt_has_graduality),
 // and only references images of the same type (REF_SEG_IS_VALID), so the dictionary can keep
-// every image as the 32-bit pixels we output: a reference is then a typed-array copy.
+// every image as opaque 32-bit pixels, and an RGBA image's alpha beside them as a plane of
+// bytes: a reference is then a typed-array copy of either. Kept apart, the colour of an RGBA
+// image is ready for a surface that ignores alpha (a terminal's glyph strips are RGBA images
+// drawn onto the opaque screen) as a plain block copy.
 import { checkImageSize, ProtocolError } from '../protocol/errors';
 import type { DecodedImage } from './types';
 import { PixelSlabs } from './pixel-slabs';
+import { ScratchPixels } from './scratch-pixels';
 import {
   copyMatch32,
   copyMatch8,
@@ -44,8 +48,11 @@ interface WindowImage {
   readonly seq: number;
   /** Oldest image this image's window still held (seq − win_head_dist). */
   readonly head: number;
+  /** Colour, alpha byte 0xff. */
   readonly pixels: Uint32Array;
-  readonly hasAlpha: boolean;
+  /** An RGBA image's alpha plane (a byte view of `alphaStorage`), else null. */
+  readonly alpha: Uint8Array | null;
+  readonly alphaStorage: Uint32Array | null;
 }
 
 interface GlzHeader {
@@ -131,8 +138,8 @@ export class GlzDictionary {
   /** Images below this seq can no longer be referenced. */
   private releaseBelow = -Infinity;
 
-  /** The alpha plane of the RGBA image being decoded (reused: xterm's glyph strips are RGBA). */
-  private alphaScratch = new Uint8Array(0);
+  /** Output storage for RGBA images returned with their alpha merged (see decode). */
+  private readonly merged = new ScratchPixels();
   /** Storage of the kept images, reused once they leave (only with reuseEvicted). */
   private readonly slabs = new PixelSlabs();
 
@@ -154,8 +161,13 @@ export class GlzDictionary {
     return this.keptPixels;
   }
 
-  /** Decode one GLZ_RGB payload (after data_size), adding the image to the dictionary so later images may reference it. */
-  decode(data: Uint8Array): DecodedImage {
+  /**
+   * Decodes one GLZ_RGB payload (after data_size), adding the image to the dictionary so later
+   * images may reference it. `alphaUsed` false: the caller ignores the alpha byte of every pixel
+   * (it draws onto a surface without alpha), so an RGBA image comes back as its opaque colour,
+   * with no copy and hasAlpha false; otherwise as a copy with its alpha merged in.
+   */
+  decode(data: Uint8Array, alphaUsed = true): DecodedImage {
     const { type, topDown, width, height, idLow, headDist } = parseHeader(data);
     const n = width * height;
     // The server refuses to GLZ-encode an image larger than its window (it falls back to LZ).
@@ -164,29 +176,40 @@ export class GlzDictionary {
     }
     const end = data.length;
     const body = end - HEADER_SIZE;
-    const hasAlpha = type === LzImageType.RGBA;
-    if ((hasAlpha ? 2 * n : n) > MAX_UNITS_PER_BYTE * body) {
+    const rgba = type === LzImageType.RGBA;
+    if ((rgba ? 2 * n : n) > MAX_UNITS_PER_BYTE * body) {
       throw new ProtocolError(`${WHAT}: ${body} bytes cannot hold a ${width}x${height} image`);
     }
     const seq = this.unwrapId(idLow);
     const pixels = this.storage(n);
-    let ip: number;
-    if (type === LzImageType.RGB16) {
-      ip = this.rgb16Pass(data, HEADER_SIZE, end, pixels, seq);
-    } else {
-      ip = this.rgb32Pass(data, HEADER_SIZE, end, pixels, seq);
-      if (hasAlpha) {
-        // Scratch for the alpha plane (the pass writes every byte; mergeAlpha copies it out).
-        if (this.alphaScratch.length < n) this.alphaScratch = new Uint8Array(Math.max(n, 2 * this.alphaScratch.length));
-        const alpha = this.alphaScratch.subarray(0, n);
-        ip = this.alphaPass(data, ip, end, alpha, seq);
-        mergeAlpha(pixels, alpha);
+    let alphaStorage: Uint32Array | null = null;
+    let alpha: Uint8Array | null = null;
+    try {
+      let ip: number;
+      if (type === LzImageType.RGB16) {
+        ip = this.rgb16Pass(data, HEADER_SIZE, end, pixels, seq);
+      } else {
+        ip = this.rgb32Pass(data, HEADER_SIZE, end, pixels, seq);
+        if (rgba) {
+          // The pass writes every byte of the plane.
+          alphaStorage = this.storage((n + 3) >>> 2);
+          alpha = new Uint8Array(alphaStorage.buffer, alphaStorage.byteOffset, n);
+          ip = this.alphaPass(data, ip, end, alpha, seq);
+        }
       }
+      if (ip !== end) throw new ProtocolError(`${WHAT}: ${end - ip} trailing bytes`);
+    } catch (error) {
+      // Never added: its storage goes back at once.
+      this.recycle(pixels);
+      if (alphaStorage) this.recycle(alphaStorage);
+      throw error;
     }
-    if (ip !== end) throw new ProtocolError(`${WHAT}: ${end - ip} trailing bytes`);
-
-    this.add({ seq, head: seq - headDist, pixels, hasAlpha }, idLow & ID_MASK);
-    return { width, height, pixels: topDown ? pixels : flippedCopy(pixels, width, height), hasAlpha };
+    this.add({ seq, head: seq - headDist, pixels, alpha, alphaStorage }, idLow & ID_MASK);
+    if (!alpha || !alphaUsed) return { width, height, pixels: topDown ? pixels : flippedCopy(pixels, width, height), hasAlpha: false };
+    const out = this.options.reuseEvicted ? this.merged.take(n) : new Uint32Array(n);
+    out.set(pixels);
+    mergeAlpha(out, alpha);
+    return { width, height, pixels: topDown ? out : flippedCopy(out, width, height), hasAlpha: true };
   }
 
   /** Forget every image (display RESET / INVAL_ALL_PIXMAPS wait-for semantics are the caller's). */
@@ -222,7 +245,7 @@ export class GlzDictionary {
       // The same id again: only a server that reset its dictionary without telling us does
       // this. The newest image is what later references mean.
       this.keptPixels -= old.pixels.length;
-      this.recycle(old.pixels);
+      this.forget(old);
     } else {
       const order = this.order;
       if (order.length === this.first || order[order.length - 1] < seq) {
@@ -291,7 +314,7 @@ export class GlzDictionary {
       if (image) {
         this.keptPixels -= image.pixels.length;
         this.images.delete(seq);
-        this.recycle(image.pixels);
+        this.forget(image);
       }
       this.first++;
     }
@@ -308,6 +331,12 @@ export class GlzDictionary {
 
   private recycle(pixels: Uint32Array): void {
     if (this.options.reuseEvicted) this.slabs.free(pixels);
+  }
+
+  /** Storage of an image that left the window. */
+  private forget(image: WindowImage): void {
+    this.recycle(image.pixels);
+    if (image.alphaStorage) this.recycle(image.alphaStorage);
   }
 
   private lookup(seq: number, dist: number): WindowImage {
@@ -396,11 +425,8 @@ export class GlzDictionary {
         const image = this.lookup(seq, imageDist);
         const from = image.pixels;
         if (pixelOfs + len > from.length) throw new ProtocolError(`${WHAT}: reference beyond the end of an earlier image`);
-        if (image.hasAlpha) {
-          // Only when a colour image borrows from an RGBA one (the server does not do this):
-          // keep our 0xFF alpha. For an RGBA image the alpha pass overwrites it anyway.
-          for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i] | 0xff000000;
-        } else if (len < 32) {
+        // Kept images are opaque colour (alpha apart), so a reference is a plain copy.
+        if (len < 32) {
           for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i];
         } else {
           out.set(from.subarray(pixelOfs, pixelOfs + len), op);
@@ -471,9 +497,7 @@ export class GlzDictionary {
         const image = this.lookup(seq, imageDist);
         const from = image.pixels;
         if (pixelOfs + len > from.length) throw new ProtocolError(`${WHAT}: reference beyond the end of an earlier image`);
-        if (image.hasAlpha) {
-          for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i] | 0xff000000;
-        } else if (len < 32) {
+        if (len < 32) {
           for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i];
         } else {
           out.set(from.subarray(pixelOfs, pixelOfs + len), op);
@@ -536,9 +560,13 @@ export class GlzDictionary {
           copyMatch8(out, op, ref, len);
         }
       } else {
-        const from = this.lookup(seq, imageDist).pixels;
-        if (pixelOfs + len > from.length) throw new ProtocolError(`${WHAT}: reference beyond the end of an earlier image`);
-        for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i] >>> 24;
+        const image = this.lookup(seq, imageDist);
+        if (pixelOfs + len > image.pixels.length) throw new ProtocolError(`${WHAT}: reference beyond the end of an earlier image`);
+        // An image without an alpha plane is opaque.
+        const from = image.alpha;
+        if (!from) out.fill(0xff, op, op + len);
+        else if (len < 32) for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i];
+        else out.set(from.subarray(pixelOfs, pixelOfs + len), op);
       }
       op += len;
     }

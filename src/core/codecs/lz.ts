@@ -37,14 +37,16 @@ const newPixels: PixelAllocator = (words) => new Uint32Array(words);
 /**
  * LZ_RGB payload (after the 4-byte data_size of SpiceLZRGBData). `allocate` gives the output of
  * the RGB types (scratch-pixels.ts lets a caller that draws the image at once reuse storage).
+ * `alphaUsed` false: the caller ignores alpha (it draws onto a surface without it), so an RGBA
+ * image comes back as its opaque colour, hasAlpha false, its alpha plane read but not merged.
  */
-export function decodeLzRgb(data: Uint8Array, allocate: PixelAllocator = newPixels): DecodedImage {
-  return decodeLz(data, undefined, allocate);
+export function decodeLzRgb(data: Uint8Array, allocate: PixelAllocator = newPixels, alphaUsed = true): DecodedImage {
+  return decodeLz(data, undefined, allocate, alphaUsed);
 }
 
 /** LZ_PLT payload; palette entries are 0x00RRGGBB; output is 32-bit via the palette. */
 export function decodeLzPlt(data: Uint8Array, palette: Uint32Array): DecodedImage {
-  return decodeLz(data, palette, newPixels);
+  return decodeLz(data, palette, newPixels, true);
 }
 
 interface LzHeader {
@@ -87,7 +89,7 @@ function parseHeader(data: Uint8Array): LzHeader {
   return { type: type as LzImageType, width, height, stride, topDown };
 }
 
-function decodeLz(data: Uint8Array, palette: Uint32Array | undefined, allocate: PixelAllocator): DecodedImage {
+function decodeLz(data: Uint8Array, palette: Uint32Array | undefined, allocate: PixelAllocator, alphaUsed: boolean): DecodedImage {
   const { type, width, height, stride, topDown } = parseHeader(data);
   const end = data.length;
   const body = end - HEADER_SIZE;
@@ -124,8 +126,10 @@ function decodeLz(data: Uint8Array, palette: Uint32Array | undefined, allocate: 
         ip = rgb32Pass(data, ip, end, pixels, n);
         const alpha = new Uint8Array(n);
         ip = bytePass(data, ip, end, alpha, n);
-        mergeAlpha(pixels, alpha);
-        hasAlpha = true;
+        if (alphaUsed) {
+          mergeAlpha(pixels, alpha);
+          hasAlpha = true;
+        }
         break;
       }
       default: {

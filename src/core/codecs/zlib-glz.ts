@@ -26,7 +26,8 @@ const MAX_INFLATE_RATIO = 1032;
 /** GLZ header (33 bytes) plus, at worst, a little more than 4 bytes per pixel of the largest image. */
 const MAX_GLZ_BYTES = 33 + 5 * MAX_IMAGE_PIXELS;
 
-export function decodeZlibGlz(glzDataSize: number, data: Uint8Array, inflate: Inflate, dictionary: GlzDictionary): DecodedImage {
+/** `alphaUsed`: as GlzDictionary.decode. */
+export function decodeZlibGlz(glzDataSize: number, data: Uint8Array, inflate: Inflate, dictionary: GlzDictionary, alphaUsed = true): DecodedImage {
   if (glzDataSize > MAX_GLZ_BYTES || glzDataSize > MAX_INFLATE_RATIO * data.length + 64) {
     throw new ProtocolError(`${WHAT}: ${data.length} compressed bytes cannot inflate to ${glzDataSize}`);
   }
@@ -40,5 +41,5 @@ export function decodeZlibGlz(glzDataSize: number, data: Uint8Array, inflate: In
   if (glz.length !== glzDataSize) {
     throw new ProtocolError(`${WHAT}: inflated to ${glz.length} bytes, glz_data_size says ${glzDataSize}`);
   }
-  return dictionary.decode(glz);
+  return dictionary.decode(glz, alphaUsed);
 }

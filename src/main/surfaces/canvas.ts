@@ -35,8 +35,13 @@ import type { Surface } from './surface';
  * what was drawn, within the surface), or null when nothing was drawn.
  */
 
-/** Resolves an Image (from a message) to pixels: decoding, caches and surface sources are the caller's job. */
-export type ImageResolver = (image: Image) => DecodedImage;
+/**
+ * Resolves an Image (from a message) to pixels: decoding, caches and surface sources are the
+ * caller's job. `alphaUsed` false: the caller forces the alpha byte of everything it draws (a
+ * destination without alpha), so an image may come back as its opaque colour (GLZ keeps RGBA
+ * images' alpha apart: glz.ts).
+ */
+export type ImageResolver = (image: Image, alphaUsed?: boolean) => DecodedImage;
 
 export function drawFill(dest: Surface, op: DrawFill, resolve: ImageResolver): Rect | null {
   const region = baseRegion(dest, op.base);
@@ -65,7 +70,7 @@ export function drawOpaque(dest: Surface, op: DrawOpaque, resolve: ImageResolver
   const region = baseRegion(dest, op.base);
   const mask = prepareMask(op.mask, box, resolve, dest);
   const rop = ropdToRop(op.ropDescriptor, RopInput.BRUSH, RopInput.SRC);
-  const source = resolveSource(op.source, op.sourceArea, box, resolve, 'DRAW_OPAQUE');
+  const source = resolveSource(op.source, op.sourceArea, box, resolve, 'DRAW_OPAQUE', dest.hasAlpha);
   const tile = resolveTile(op.brush, resolve, 'DRAW_OPAQUE');
   if (rop === Rop.NOOP || region.length === 0) return null;
   // Two full passes, as spice-common: a pattern read from this very surface sees the copy.
@@ -136,7 +141,8 @@ function copyImage(dest: Surface, op: DrawCopy, resolve: ImageResolver, what: st
   const region = baseRegion(dest, op.base);
   const mask = prepareMask(op.mask, box, resolve, dest);
   const rop = ropdToRop(op.ropDescriptor, RopInput.SRC, RopInput.DEST);
-  const source = resolveSource(op.source, op.sourceArea, box, resolve, what);
+  // Every painter of a copy ORs the opaque bits of a destination without alpha into what it writes.
+  const source = resolveSource(op.source, op.sourceArea, box, resolve, what, dest.hasAlpha);
   if (rop === Rop.NOOP || region.length === 0) return null;
   return finish(dest, paintRegion(region, mask, sourcePainter(dest, source, op.sourceArea, box, op.scaleMode, rop, region)));
 }
@@ -157,9 +163,9 @@ export function checkImage(image: DecodedImage, what: string): void {
   }
 }
 
-export function resolveSource(source: Image | null, area: Rect, box: Rect, resolve: ImageResolver, what: string): DecodedImage {
+export function resolveSource(source: Image | null, area: Rect, box: Rect, resolve: ImageResolver, what: string, alphaUsed = true): DecodedImage {
   if (!source) throw new ProtocolError(`${what} without a source image`);
-  const image = resolve(source);
+  const image = resolve(source, alphaUsed);
   checkImage(image, what);
   const { left, top, right, bottom } = area;
   if (left < 0 || top < 0 || right < left || bottom < top || right > image.width || bottom > image.height) {

@@ -45,8 +45,10 @@ export class ImageResolver {
   private readonly kindsSeen = new Set<string>();
 
   /** Bound so it can be handed to the canvas as a plain function. */
-  readonly resolve = (image: Image): DecodedImage => {
+  readonly resolve = (image: Image, alphaUsed = true): DecodedImage => {
     const { descriptor, payload } = image;
+    // The cache keeps an image for any later use, alpha included.
+    const cached = (descriptor.flags & (ImageFlags.CACHE_ME | ImageFlags.CACHE_REPLACE_ME)) !== 0;
     let decoded: DecodedImage;
     switch (payload.kind) {
       case 'bitmap': {
@@ -59,10 +61,10 @@ export class ImageResolver {
         break;
       case 'lz_rgb':
         // Drawn at once: into reused storage (copied below if the cache keeps it).
-        decoded = decodeLzRgb(payload.data, this.scratch.take);
+        decoded = decodeLzRgb(payload.data, this.scratch.take, alphaUsed || cached);
         break;
       case 'glz_rgb':
-        decoded = this.resources.glz.decode(payload.data);
+        decoded = this.resources.glz.decode(payload.data, alphaUsed || cached);
         break;
       case 'lz_plt': {
         const palette = this.palette(payload.palette, payload.flags);
@@ -85,7 +87,7 @@ export class ImageResolver {
         return { width: surface.width, height: surface.height, pixels: surface.pixels, hasAlpha: surface.hasAlpha };
       }
       case 'zlib_glz_rgb':
-        decoded = decodeZlibGlz(payload.glzDataSize, payload.data, this.codecs.inflate, this.resources.glz);
+        decoded = decodeZlibGlz(payload.glzDataSize, payload.data, this.codecs.inflate, this.resources.glz, alphaUsed || cached);
         break;
       case 'jpeg':
         decoded = decodeJpeg(payload.data, this.jpegDecoder(), descriptor);
@@ -108,7 +110,7 @@ export class ImageResolver {
     }
     // spice-common's spice_image_descriptor_is_lossy: only the JPEG types lose information.
     const lossy = payload.kind === 'jpeg' || payload.kind === 'jpeg_alpha';
-    if (descriptor.flags & (ImageFlags.CACHE_ME | ImageFlags.CACHE_REPLACE_ME)) {
+    if (cached) {
       // GLZ images share storage with the dictionary, which reuses it once they leave the window;
       // LZ images are in scratch storage, reused a few images later.
       const shared = payload.kind === 'glz_rgb' || payload.kind === 'zlib_glz_rgb' || payload.kind === 'lz_rgb';

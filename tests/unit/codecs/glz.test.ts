@@ -309,6 +309,56 @@ describe('GLZ decoder', () => {
       assert.deepEqual(Array.from(rgb16.pixels), [0xffffffff, 0xff0000ff, 0xff00ff00, 0xffff0000]);
     });
 
+    it('alpha unused: an RGBA image comes back as its opaque colour, and later images still reference its alpha', () => {
+      for (const reuseEvicted of [false, true]) {
+        const dict = new GlzDictionary(1000, { reuseEvicted });
+        const first = dict.decode(
+          handMade(
+            { type: LZ.RGBA, width: 4, height: 1, id: 0 },
+            [{ kind: 'literal', units: [0x010203, 0x040506, 0x070809, 0x0a0b0c] }],
+            [{ kind: 'literal', units: [0x10, 0x20, 0x30, 0x40] }],
+          ),
+          false,
+        );
+        assert.equal(first.hasAlpha, false);
+        assert.deepEqual(Array.from(first.pixels, (p) => p.toString(16)), ['ff010203', 'ff040506', 'ff070809', 'ff0a0b0c']);
+        const second = dict.decode(
+          handMade(
+            { type: LZ.RGBA, width: 4, height: 1, id: 1, headDist: 1 },
+            [{ kind: 'ref', imageDist: 1, offset: 0, length: 4 }],
+            [
+              { kind: 'literal', units: [0x99] },
+              { kind: 'ref', imageDist: 1, offset: 1, length: 3 },
+            ],
+          ),
+        );
+        assert.equal(second.hasAlpha, true);
+        assert.deepEqual(Array.from(second.pixels, (p) => p.toString(16)), ['99010203', '20040506', '30070809', '400a0b0c'], `reuseEvicted ${reuseEvicted}`);
+        // A colour image is opaque whichever way it is asked for.
+        const rgb = dict.decode(handMade({ type: LZ.RGB32, width: 2, height: 1, id: 2, headDist: 2 }, [{ kind: 'literal', units: [1, 2] }]), false);
+        assert.deepEqual([rgb.hasAlpha, ...rgb.pixels], [false, 0xff000001, 0xff000002]);
+      }
+    });
+
+    it('alpha unused or not, a chain of RGBA frames decodes to the same colour, and to the same alpha when asked', () => {
+      const width = 41;
+      const height = 23;
+      const window = width * height * 4;
+      const enc = new GlzTestEncoder(window);
+      const always = new GlzDictionary(window);
+      const sometimes = new GlzDictionary(window, { reuseEvicted: true });
+      const base = desktopImage(width, height, 9);
+      for (let k = 0; k < 10; k++) {
+        const values = Array.from(base, (_, i) => (((base[(i + k * width) % base.length] & 0xffffff) | (((i * 5 + k) & 0xff) << 24)) >>> 0));
+        const payload = enc.encode({ type: LZ.RGBA, width, height, topDown: k % 3 !== 1, values });
+        const want = always.decode(payload).pixels;
+        const alphaUsed = k % 2 === 0;
+        const got = sometimes.decode(payload, alphaUsed);
+        assert.equal(got.hasAlpha, alphaUsed);
+        assertPixels(got.pixels, alphaUsed ? want : want.map((p) => (p | 0xff000000) >>> 0), width, `frame ${k}`);
+      }
+    });
+
     it('a colour image borrowing from an RGBA one stays opaque', () => {
       const dict = new GlzDictionary(1000);
       dict.decode(

@@ -324,6 +324,18 @@ describe('LZ decoder', () => {
         ['80112233', 'ff445566', '112233', '80445566', '112233', '80445566', 'ff112233', '445566'],
       );
     });
+    it('RGBA with its alpha unused comes back as its opaque colour, the alpha pass still read', () => {
+      const payload = concat(
+        lzHeader({ type: LZ.RGBA, width: 2, height: 1, topDown: true }),
+        writeLzTokens('rgb', [{ kind: 'literal', units: [0x112233, 0x445566] }]),
+        writeLzTokens('byte', [{ kind: 'literal', units: [0x80, 0x00] }]),
+      );
+      const opaque = decodeLzRgb(payload, undefined, false);
+      assert.equal(opaque.hasAlpha, false);
+      assert.deepEqual(Array.from(opaque.pixels, (p) => p.toString(16)), ['ff112233', 'ff445566']);
+      assert.deepEqual(Array.from(decodeLzRgb(payload).pixels, (p) => p.toString(16)), ['80112233', '445566']);
+      assert.throws(() => decodeLzRgb(payload.subarray(0, payload.length - 1), undefined, false), /truncated/);
+    });
   });
 
   describe('spice-html5 lz.js cross-check', () => {

@@ -2,14 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BitmapFlags, BitmapFormat, ImageFlags, ImageType } from '../../../src/core/protocol/constants';
+import { BitmapFlags, BitmapFormat, ImageFlags, ImageType, Ropd, SurfaceFormat } from '../../../src/core/protocol/constants';
 import { parseDrawCopy } from '../../../src/core/protocol/display-messages';
-import type { Image } from '../../../src/core/protocol/display-types';
+import type { DrawCopy, Image } from '../../../src/core/protocol/display-types';
 import { ProtocolError } from '../../../src/core/protocol/errors';
 import { nodeInflate } from '../../../src/main/codecs/node-inflate';
 import { SessionError } from '../../../src/main/session/session-error';
 import { DisplayResources } from '../../../src/main/surfaces/display-resources';
 import { ImageResolver } from '../../../src/main/surfaces/image-resolver';
+import { drawCopy } from '../../../src/main/surfaces/canvas';
+import { Surface } from '../../../src/main/surfaces/surface';
+import { concat, glzHeader, LZ, writeGlzTokens } from '../../support/lz-encoder';
+import { base, NO_MASK } from './helpers';
 import { requireJpegDecoder } from '../../support/jpeg';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'display-codecs');
@@ -77,4 +81,38 @@ test('LZ4 and ZLIB_GLZ images are cached as lossless', () => {
 test('without a JPEG decoder a JPEG image is "not supported", not a protocol error', () => {
   const r = new ImageResolver(new DisplayResources(1 << 20), new Map(), { inflate: nodeInflate, jpeg: null });
   assert.throws(() => r.resolve(jpegImage(0)), (e: unknown) => e instanceof SessionError && e.kind === 'unsupported' && /jpeg-js/.test(e.message));
+});
+
+/** A 2x1 GLZ RGBA image (alpha 0x80, 0x00) as the source of a DRAW_COPY, with the given image id and flags. */
+function glzRgbaImage(id: number, flags: number): Image {
+  const data = concat(
+    glzHeader({ type: LZ.RGBA, width: 2, height: 1, topDown: true, id, headDist: 0 }),
+    writeGlzTokens('rgb', [{ kind: 'literal', units: [0x102030, 0x405060] }]),
+    writeGlzTokens('byte', [{ kind: 'literal', units: [0x80, 0x00] }]),
+  );
+  return { descriptor: { id: BigInt(100 + id), type: ImageType.GLZ_RGB, flags, width: 2, height: 1 }, payload: { kind: 'glz_rgb', data } };
+}
+
+const copyOf = (source: Image): DrawCopy => ({
+  base: base({ left: 0, top: 0, right: 2, bottom: 1 }),
+  source,
+  sourceArea: { left: 0, top: 0, right: 2, bottom: 1 },
+  ropDescriptor: Ropd.OP_PUT,
+  scaleMode: 0,
+  mask: NO_MASK,
+});
+
+test('GLZ RGBA onto a surface without alpha is its opaque colour; onto ARGB, and in the cache, its alpha stays', () => {
+  const { resources, resolve } = resolver();
+  const xrgb = new Surface(0, 2, 1, SurfaceFormat.XRGB32);
+  const argb = new Surface(0, 2, 1, SurfaceFormat.ARGB32);
+  drawCopy(xrgb, copyOf(glzRgbaImage(0, 0)), resolve);
+  assert.deepEqual(Array.from(xrgb.pixels, (p) => p.toString(16)), ['ff102030', 'ff405060']);
+  drawCopy(argb, copyOf(glzRgbaImage(1, 0)), resolve);
+  assert.deepEqual(Array.from(argb.pixels, (p) => p.toString(16)), ['80102030', '405060']);
+  // Drawn onto the opaque surface, but cached: a later use may need the alpha.
+  drawCopy(xrgb, copyOf(glzRgbaImage(2, ImageFlags.CACHE_ME)), resolve);
+  const cached = resources.images.get(102n)!.image;
+  assert.deepEqual([cached.hasAlpha, ...Array.from(cached.pixels, (p) => p.toString(16))], [true, '80102030', '405060']);
+  assert.deepEqual(Array.from(xrgb.pixels, (p) => p.toString(16)), ['ff102030', 'ff405060']);
 });
