@@ -420,6 +420,11 @@ export abstract class Channel {
     }
   }
 
+  /** Messages wait behind an asynchronous step (an image decoding on another thread) or for the next turn. */
+  get messagesWaiting(): boolean {
+    return this.holding || this.heldFirst < this.held.length;
+  }
+
   /** SET_ACK asks for one ACK every `window` messages; the server stops sending when we fall behind. */
   private countForAck(): void {
     if (this.ackWindow === 0) return;

@@ -211,6 +211,12 @@ export class Session extends TypedEmitter<SessionEvents> {
     return this.displays.get(0)?.primarySurface;
   }
 
+  /** Whether a display channel has messages still to draw (an image decoding on the worker, and what waits behind it). */
+  get displayBusy(): boolean {
+    for (const display of this.displays.values()) if (display.messagesWaiting) return true;
+    return false;
+  }
+
   requestMouseMode(mode: MouseModeName): void {
     this.main?.requestMouseMode(mode === 'client' ? MouseMode.CLIENT : MouseMode.SERVER);
   }

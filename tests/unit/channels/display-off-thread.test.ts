@@ -10,6 +10,7 @@ import { Session } from '../../../src/main/session/session';
 import { startFakeServer, mainInitBody } from '../../support/fake-spice-server';
 import { readPng } from '../../support/images';
 import { Bytes } from '../../support/chunking';
+import { waitForSettledDisplay } from '../../../src/main/host/cli/wait-for-display';
 
 /**
  * A display channel with an off-thread decoder (off-thread-decoder.ts) still draws in message
@@ -173,6 +174,48 @@ test('while more than a megabyte of messages waits behind a decode, the channel 
     release();
     await allSent;
     await filled;
+    assertPicture(session.primarySurface!.pixels.slice());
+  } finally {
+    session.disconnect();
+    await server.stop();
+  }
+});
+
+test('saffron screenshot waits for an image still decoding, however long past the settle time', { timeout: 30_000 }, async () => {
+  const quic = new Uint8Array(readFileSync(join(FIXTURES, 'quic-200x150.bin')));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const stalling: OffThreadDecoder = {
+    minPixels: 1,
+    decodeQuic: (data) => {
+      const copy = data.slice();
+      return released.then(() => decodeQuic(copy));
+    },
+    recycle: () => {},
+  };
+  const server = await startFakeServer(async (c, index) => {
+    await c.acceptLink();
+    if (index === 0) {
+      c.sendMessage(103, mainInitBody());
+      c.sendMessage(104, new Bytes().u32(1).u8(2).u8(0).build());
+    } else {
+      c.sendMessage(DisplayMsg.SURFACE_CREATE, new Bytes().u32(0).u32(WIDTH).u32(HEIGHT).u32(32).u32(1).build());
+      c.sendMessage(DisplayMsg.DRAW_COPY, quicCopy(quic, 0));
+      c.sendMessage(DisplayMsg.DRAW_FILL, greenFill());
+    }
+    await new Promise((r) => c.socket.once('close', r));
+  });
+  const session = new Session({ target: { host: '127.0.0.1', port: server.port }, display: { offThreadDecoder: stalling } });
+  try {
+    await session.connect();
+    let settled = false;
+    const settling = waitForSettledDisplay(session, 0, 100, 20_000).then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(settled, false, 'not settled while the image decodes (ten settle times)');
+    assert.equal(session.displayBusy, true);
+    release();
+    await settling;
+    assert.equal(session.displayBusy, false);
     assertPicture(session.primarySurface!.pixels.slice());
   } finally {
     session.disconnect();

@@ -2,9 +2,11 @@ import type { Session } from '../../session/session';
 import { SessionError } from '../../session/session-error';
 
 /**
- * Waits `delayMs`, then until no display message has arrived for `settleMs` (counted from the
- * later of the last message and the end of the delay) while a primary surface exists. The wait
- * after the delay is bounded by `timeoutMs`. Rejects with the session's failure if it ends.
+ * Waits `delayMs`, then until no display message has been drawn for `settleMs` (counted from the
+ * later of the last message and the end of the delay) and none waits to be (a large image
+ * decoding on the worker can take longer than the settle time on a loaded machine), while a
+ * primary surface exists. The wait after the delay is bounded by `timeoutMs`. Rejects with the
+ * session's failure if it ends.
  */
 export function waitForSettledDisplay(session: Session, delayMs: number, settleMs: number, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -35,7 +37,7 @@ export function waitForSettledDisplay(session: Session, delayMs: number, settleM
     function check(): void {
       const now = Date.now();
       const quietSince = Math.max(lastActivity, quietFrom);
-      if (session.primarySurface && now - quietSince >= settleMs) {
+      if (session.primarySurface && !session.displayBusy && now - quietSince >= settleMs) {
         finish();
         resolve();
       } else if (now >= deadline) {
