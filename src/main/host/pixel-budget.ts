@@ -2,7 +2,7 @@
  * A token bucket on the pixel bytes the host hands to the front end. Every byte costs the front
  * end CPU to take in and paint (about 3 ms per MB in Chromium, docs/architecture.md), so when a
  * guest redraws the screen faster than anyone can watch (a terminal scrolling at full speed),
- * the host sends fewer, merged frames instead of every intermediate one. A burst (two full
+ * the host sends fewer, merged frames instead of every intermediate one. A burst (three full
  * 1080p frames) always goes at once, so single updates never wait for the budget.
  */
 export class PixelBudget {

@@ -130,14 +130,16 @@ test('copy area: over the pixel budget a COPY_BITS goes as damage like any draw,
   const host = new EngineHost({ createSession: fakes.factory, send: (event) => events.push(event), log: quietLog, flushIntervalMs: 1, pixelBytesPerSecond: 4_000_000 });
   host.connect({ host: 'h', port: 1 });
   const session = fakes.sessions[0];
-  const big = new Surface(0, 2048, 1024, SurfaceFormat.XRGB32); // 8 MB of RGBA: two of them empty the burst
+  const big = new Surface(0, 2048, 1024, SurfaceFormat.XRGB32); // 8.4 MB of RGBA: three of them empty the burst
   session.fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface: big });
   const sentBytes = (): number => events.reduce((sum, e) => sum + (e.type === 'damage' ? e.patches.reduce((n, p) => n + p.rgba.byteLength, 0) : 0), 0);
   const FULL = 2048 * 1024 * 4;
   for (let waited = 0; waited < 20_000 && sentBytes() < FULL; waited += 10) await tick(10);
-  session.fire('damage', { displayId: 0, surfaceId: 0, surface: big, area: { left: 0, top: 0, right: 2048, bottom: 1024 } });
-  for (let waited = 0; waited < 20_000 && sentBytes() < 2 * FULL; waited += 10) await tick(10);
-  assert.equal(sentBytes(), 2 * FULL, 'the surface, then the whole of it again: the burst is spent');
+  for (const times of [2, 3]) {
+    session.fire('damage', { displayId: 0, surfaceId: 0, surface: big, area: { left: 0, top: 0, right: 2048, bottom: 1024 } });
+    for (let waited = 0; waited < 20_000 && sentBytes() < times * FULL; waited += 10) await tick(10);
+  }
+  assert.equal(sentBytes(), 3 * FULL, 'the surface, then the whole of it twice again: the burst is spent');
   events.length = 0;
   copyOnEngine(session, big, { base: { surfaceId: 0, box: { left: 0, top: 0, right: 2048, bottom: 1024 - LINE }, clip: { type: 'none' } }, sourcePos: { x: 0, y: LINE } });
   assert.equal(events.length, 0, 'no move: the renderer could not afford it now');
