@@ -37,6 +37,21 @@ after(async () => {
   config.remove();
 });
 
+/**
+ * Opens or closes the Displays menu (a <details>): clicks its summary only when it is not already
+ * so, and waits for the state, rather than counting toggles (a click that lands while the status
+ * bar re-lays itself out, or a second window opening, must not leave the menu the other way).
+ */
+async function displaysMenu(page: Page, open: boolean): Promise<void> {
+  const menu = page.locator('details.displays-menu');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (((await menu.getAttribute('open')) !== null) === open) return;
+    await page.getByText('Displays', { exact: true }).click();
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the Displays menu did not ${open ? 'open' : 'close'}`);
+}
+
 /** The X screen's size (`xrandr`'s "current W x H") and each connected output's geometry. */
 async function guestScreen(server: XspiceServer): Promise<{ size: string; outputs: string[] }> {
   const text = await server.run('xrandr', []);
@@ -146,16 +161,16 @@ test('resizing the window changes the guest resolution to exactly the view size'
     await server.run('xsetroot', ['-solid', '#2a5a3a']);
     await expectCanvasMatches(display, () => server.xwd(), 'after-resize');
     // Following can be switched off: then a new window size leaves the guest alone.
-    await page.getByText('Displays', { exact: true }).click();
+    await displaysMenu(page, true);
     await page.getByRole('checkbox', { name: 'Resize guest to window' }).uncheck();
-    await page.getByText('Displays', { exact: true }).click();
+    await displaysMenu(page, false);
     const before = (await guestScreen(server)).size;
     await page.setViewportSize({ width: 1000, height: 650 });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     assert.equal((await guestScreen(server)).size, before, 'the guest keeps its size with following off');
-    await page.getByText('Displays', { exact: true }).click();
+    await displaysMenu(page, true);
     await page.getByRole('checkbox', { name: 'Resize guest to window' }).check();
-    await page.getByText('Displays', { exact: true }).click();
+    await displaysMenu(page, false);
     const view = await viewSize(page);
     await waitForGuest(server, `the guest back to following, at ${view}`, (screen) => screen.size === view);
   } finally {
@@ -179,11 +194,11 @@ test('two guest displays: a window each, equal to their parts of xwd; switching 
     await waitForGuest(server, `the first display at ${view}`, (screen) => screen.outputs.some((o) => o.startsWith('qxl-0 ') && o.includes(` ${view}+0+0`)));
 
     // Display 2 switched on from the Displays menu: the app opens a window for it.
-    await main.getByText('Displays', { exact: true }).click();
+    await displaysMenu(main, true);
     const popupOpened = main.context().waitForEvent('page', { timeout: 60_000 });
     popupOpened.catch(() => {}); // awaited below; a failure before then is the one to report
     await main.getByRole('checkbox', { name: 'Display 2' }).check();
-    await main.getByText('Displays', { exact: true }).click();
+    await displaysMenu(main, false);
     const popup = await popupOpened;
     await waitForGuest(server, 'two displays side by side', (screen) => screen.outputs.length === 2);
     const first = main.getByRole('img', { name: 'Remote display 1', exact: true });
@@ -211,7 +226,7 @@ test('two guest displays: a window each, equal to their parts of xwd; switching 
     // Display 2 switched off: gone in the guest, and its window closes.
     const popupClosed = popup.waitForEvent('close', { timeout: 60_000 });
     popupClosed.catch(() => {});
-    await main.getByText('Displays', { exact: true }).click();
+    await displaysMenu(main, true);
     await main.getByRole('checkbox', { name: 'Display 2' }).uncheck();
     await waitForGuest(server, 'display 2 switched off', (screen) => screen.outputs.length === 1);
     await popupClosed;
