@@ -5,22 +5,11 @@
  * renderer's check (only it knows the surface's size).
  */
 import type { CopyAreaEvent, PixelRect } from './copy-area-ipc';
-import { isInteger, isRecord, only, type Fields } from './validation';
+import { isInteger, MAX_SURFACE_SIDE, only, validateSurfaceRect as validateRect, type Fields } from './validation';
 
 
-/** The same bound as ipc-validators' MAX_SURFACE_SIDE. */
-const MAX_SIDE = 16_384;
 /** A COPY_BITS clip is a server-side region; far more rectangles than any real one. */
 const MAX_CLIP_RECTS = 4096;
-
-function validateRect(value: unknown, what: string): PixelRect | string {
-  if (!isRecord(value)) return `${what} must be an object`;
-  if (only(value, ['x', 'y', 'width', 'height'], true)) return `${what} has unexpected fields`;
-  const { x, y, width, height } = value;
-  if (!isInteger(x, 0, MAX_SIDE - 1) || !isInteger(y, 0, MAX_SIDE - 1)) return `${what} x and y must be inside a surface`;
-  if (!isInteger(width, 1, MAX_SIDE - x) || !isInteger(height, 1, MAX_SIDE - y)) return `${what} size is out of range`;
-  return { x, y, width, height };
-}
 
 function inside(rect: PixelRect, x: number, y: number, width: number, height: number): boolean {
   return rect.x >= x && rect.y >= y && rect.x + rect.width <= x + width && rect.y + rect.height <= y + height;
@@ -32,7 +21,7 @@ export function validateCopyArea(f: Fields): CopyAreaEvent | string {
   if (!isInteger(f.displayId, 0, 255) || !isInteger(f.surfaceId, 0, 0xffff_ffff)) return 'displayId or surfaceId out of range';
   const source = validateRect(f.source, 'source');
   if (typeof source === 'string') return source;
-  if (!isInteger(f.destX, 0, MAX_SIDE - source.width) || !isInteger(f.destY, 0, MAX_SIDE - source.height)) return 'destX and destY must put the copy inside a surface';
+  if (!isInteger(f.destX, 0, MAX_SURFACE_SIDE - source.width) || !isInteger(f.destY, 0, MAX_SURFACE_SIDE - source.height)) return 'destX and destY must put the copy inside a surface';
   const { destX, destY } = f;
   let clip: PixelRect[] | null = null;
   if (f.clip !== null) {

@@ -13,15 +13,13 @@ import { MAX_PEM_LENGTH, MAX_PROFILE_NAME, MAX_PROFILES, MAX_RECENT, type Profil
 import type { ConnectTarget, MouseModeName, SessionState } from './session-types';
 import { COPY_AREA_EVENT_VALIDATORS } from './copy-area-validators';
 import { VIDEO_EVENT_VALIDATORS, VIDEO_REQUEST_VALIDATORS } from './video-validators';
-import { isArrayBuffer, isFiniteNumber, isInteger, isOneOf, isRecord, only, unexpectedKey, type Fields } from './validation';
+import { isArrayBuffer, isFiniteNumber, isInteger, isOneOf, isRecord, MAX_SURFACE_SIDE, only, unexpectedKey, validateSurfaceRect, type Fields } from './validation';
 
 export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 /** A validator returns the typed message, or a string saying what is wrong. */
 type MessageValidator<T> = (fields: Fields) => T | string;
 
-/** Largest guest surface accepted (SPICE heads are at most 16384 wide in practice). */
-export const MAX_SURFACE_SIDE = 16_384;
 const MAX_SCANCODE_PLAIN = 0x7f;
 /** E0-prefixed keys are 0x100 | code; E1-prefixed (only Pause's first half) 0x200 | code. */
 const E0 = 0x100;
@@ -279,9 +277,10 @@ function validateFailure(value: unknown): Failure | string {
 function validatePatch(value: unknown): DamagePatch | string {
   if (!isRecord(value)) return 'a patch must be an object';
   if (onlyNested(value, ['x', 'y', 'width', 'height', 'rgba'], 'patch')) return 'a patch has unexpected fields';
-  const { x, y, width, height, rgba } = value;
-  if (!isInteger(x, 0, MAX_SURFACE_SIDE - 1) || !isInteger(y, 0, MAX_SURFACE_SIDE - 1)) return 'patch x and y must be inside a surface';
-  if (!isInteger(width, 1, MAX_SURFACE_SIDE - x) || !isInteger(height, 1, MAX_SURFACE_SIDE - y)) return 'patch size is out of range';
+  const { rgba, ...area } = value;
+  const rect = validateSurfaceRect(area, 'patch');
+  if (typeof rect === 'string') return rect;
+  const { x, y, width, height } = rect;
   if (!isArrayBuffer(rgba)) return 'patch rgba must be an ArrayBuffer';
   if (rgba.byteLength !== width * height * 4) return `patch rgba holds ${rgba.byteLength} bytes, ${width}x${height} needs ${width * height * 4}`;
   return { x, y, width, height, rgba };

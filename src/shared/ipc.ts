@@ -18,7 +18,8 @@ export * from './ipc-audio';
 import { COPY_AREA_EVENT_TYPES, type CopyAreaEvent } from './copy-area-ipc';
 import { VIDEO_EVENT_TYPES, type VideoCodecName, type VideoEvent, type VideoRequest } from './video-ipc';
 
-export { MAX_SURFACE_SIDE, isValidScancode, validateHostEvent, validateHostRequest, type Validated } from './ipc-validators';
+export { isValidScancode, validateHostEvent, validateHostRequest, type Validated } from './ipc-validators';
+export { MAX_SURFACE_SIDE } from './validation';
 
 // ---------------------------------------------------------------------------------------------
 // Requests: renderer → host

@@ -7,6 +7,17 @@
 /** A message or nested object as received, before it is checked. */
 export type Fields = Readonly<Record<string, unknown>>;
 
+/** Largest guest surface accepted (SPICE heads are at most 16384 wide in practice). */
+export const MAX_SURFACE_SIDE = 16_384;
+
+/** A rectangle of whole pixels on a surface (the damage, copy and video messages' shape). */
+export interface SurfaceRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 export function isRecord(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -41,4 +52,14 @@ export function unexpectedKey(fields: Fields, allowed: readonly string[], nested
 export function only(fields: Fields, allowed: readonly string[], nested = false): string | null {
   const key = unexpectedKey(fields, allowed, nested);
   return key === null ? null : `unexpected field "${key}"`;
+}
+
+/** `{x, y, width, height}` and nothing else: a non-empty rectangle inside the largest surface. */
+export function validateSurfaceRect(value: unknown, what: string): SurfaceRect | string {
+  if (!isRecord(value)) return `${what} must be an object`;
+  if (only(value, ['x', 'y', 'width', 'height'], true)) return `${what} has unexpected fields`;
+  const { x, y, width, height } = value;
+  if (!isInteger(x, 0, MAX_SURFACE_SIDE - 1) || !isInteger(y, 0, MAX_SURFACE_SIDE - 1)) return `${what} x and y must be inside a surface`;
+  if (!isInteger(width, 1, MAX_SURFACE_SIDE - x) || !isInteger(height, 1, MAX_SURFACE_SIDE - y)) return `${what} size is out of range`;
+  return { x, y, width, height };
 }

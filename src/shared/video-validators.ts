@@ -4,12 +4,10 @@
  * name the field and never echo a value.
  */
 import { VIDEO_CODEC_NAMES, type VideoCodecName, type VideoEvent, type VideoRect, type VideoRequest } from './video-ipc';
-import { isArrayBuffer, isInteger, isRecord, only, type Fields } from './validation';
+import { isArrayBuffer, isInteger, MAX_SURFACE_SIDE, only, validateSurfaceRect as validateRect, type Fields } from './validation';
 
 type MessageValidator<T> = (fields: Fields) => T | string;
 
-/** The same bound as ipc-validators' MAX_SURFACE_SIDE. */
-const MAX_SIDE = 16_384;
 /** spice-server has 50 stream slots; the engine refuses more than 256 live streams. */
 const MAX_STREAM_ID = 0xffff_ffff;
 const MAX_CLIP_RECTS = 1024;
@@ -18,15 +16,6 @@ export const MAX_VIDEO_FRAME_BYTES = 32 * 1024 * 1024;
 
 function isCodecName(value: unknown): value is VideoCodecName {
   return typeof value === 'string' && (VIDEO_CODEC_NAMES as readonly string[]).includes(value);
-}
-
-function validateRect(value: unknown, what: string): VideoRect | string {
-  if (!isRecord(value)) return `${what} must be an object`;
-  if (only(value, ['x', 'y', 'width', 'height'], true)) return `${what} has unexpected fields`;
-  const { x, y, width, height } = value;
-  if (!isInteger(x, 0, MAX_SIDE - 1) || !isInteger(y, 0, MAX_SIDE - 1)) return `${what} x and y must be inside a surface`;
-  if (!isInteger(width, 1, MAX_SIDE - x) || !isInteger(height, 1, MAX_SIDE - y)) return `${what} size is out of range`;
-  return { x, y, width, height };
 }
 
 function validateClip(value: unknown): readonly VideoRect[] | null | string {
@@ -77,7 +66,7 @@ export const VIDEO_EVENT_VALIDATORS: { readonly [K in VideoEvent['type']]: Messa
     if (!isInteger(f.surfaceId, 0, 0xffff_ffff)) return 'surfaceId out of range';
     if (!isCodecName(f.codec)) return 'codec is unknown';
     if (typeof f.topDown !== 'boolean') return 'topDown must be a boolean';
-    if (!isInteger(f.frameWidth, 1, MAX_SIDE) || !isInteger(f.frameHeight, 1, MAX_SIDE)) return 'frame size out of range';
+    if (!isInteger(f.frameWidth, 1, MAX_SURFACE_SIDE) || !isInteger(f.frameHeight, 1, MAX_SURFACE_SIDE)) return 'frame size out of range';
     const dest = validateRect(f.dest, 'dest');
     if (typeof dest === 'string') return dest;
     const clip = validateClip(f.clip);
@@ -99,7 +88,7 @@ export const VIDEO_EVENT_VALIDATORS: { readonly [K in VideoEvent['type']]: Messa
     if (extra) return extra;
     const checked = ids(f);
     if (typeof checked === 'string') return checked;
-    if (!isInteger(f.width, 1, MAX_SIDE) || !isInteger(f.height, 1, MAX_SIDE)) return 'frame size out of range';
+    if (!isInteger(f.width, 1, MAX_SURFACE_SIDE) || !isInteger(f.height, 1, MAX_SURFACE_SIDE)) return 'frame size out of range';
     const dest = validateRect(f.dest, 'dest');
     if (typeof dest === 'string') return dest;
     if (!isArrayBuffer(f.data)) return 'data must be an ArrayBuffer';

@@ -2,6 +2,7 @@ import { VideoCodecType } from '../../core/protocol/constants';
 import type { Clip, Rect } from '../../core/protocol/display-types';
 import { ProtocolError } from '../../core/protocol/errors';
 import type { VideoCodecName, VideoEvent, VideoRect } from '../../shared/video-ipc';
+import { MAX_SURFACE_SIDE } from '../../shared/validation';
 import type { EncodedVideoFrame, StreamSinkContext, VideoStreamInfo, VideoStreamSink, VideoStreamSinkFactory } from './stream-sink';
 
 /** Receives each stream event for the renderer, with the buffers it may transfer instead of copy. */
@@ -15,9 +16,6 @@ export const VIDEO_CODEC_TYPES: Readonly<Record<VideoCodecName, number>> = {
   vp9: VideoCodecType.VP9,
 };
 
-/** The largest coordinate a rectangle may reach on the way to the renderer (ipc's MAX_SURFACE_SIDE). */
-const MAX_SIDE = 16_384;
-
 function codecName(codec: number): VideoCodecName | null {
   for (const [name, type] of Object.entries(VIDEO_CODEC_TYPES) as [VideoCodecName, number][]) if (type === codec) return name;
   return null;
@@ -27,9 +25,9 @@ function codecName(codec: number): VideoCodecName | null {
 export function toVideoRect(rect: Rect): VideoRect | null {
   const left = Math.max(0, rect.left);
   const top = Math.max(0, rect.top);
-  const right = Math.min(MAX_SIDE, rect.right);
-  const bottom = Math.min(MAX_SIDE, rect.bottom);
-  if (right <= left || bottom <= top || left >= MAX_SIDE || top >= MAX_SIDE) return null;
+  const right = Math.min(MAX_SURFACE_SIDE, rect.right);
+  const bottom = Math.min(MAX_SURFACE_SIDE, rect.bottom);
+  if (right <= left || bottom <= top || left >= MAX_SURFACE_SIDE || top >= MAX_SURFACE_SIDE) return null;
   return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
