@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDrawCopy } from '../../src/core/protocol/display-messages';
 import { Bytes } from '../support/chunking';
-import { mainInitBody, startFakeServer, type FakeConnection } from '../support/fake-spice-server';
+import { mainWithDisplay, startFakeServer, type FakeConnection } from '../support/fake-spice-server';
 import { requireJpegDecoder } from '../support/jpeg';
 import { failureLine, runSaffron } from '../support/saffron-cli';
 
@@ -22,12 +22,6 @@ test.after(() => rmSync(outDir, { recursive: true, force: true }));
 const DISPLAY_CAP_STREAM_REPORT = 1 << 4;
 const DISPLAY_CAP_PREF_COMPRESSION = 1 << 6;
 
-async function mainWithDisplay(c: FakeConnection): Promise<void> {
-  await c.acceptLink();
-  c.sendMessage(103, mainInitBody());
-  c.sendMessage(104, new Bytes().u32(1).u8(2).u8(0).build());
-  await new Promise((r) => c.socket.once('close', r));
-}
 
 /** Reads client messages (mini header: u16 type, u32 size) until one of `type` arrives. */
 async function readClientMessage(c: FakeConnection, type: number): Promise<Buffer> {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DisplayCap, DisplayMsg, StringFlags } from '../../src/core/protocol/constants';
-import { startFakeServer, mainInitBody, type FakeConnection } from '../support/fake-spice-server';
+import { mainWithDisplay, startFakeServer, type FakeConnection } from '../support/fake-spice-server';
 import { assertImagesMatch, createImage, readPng, type Rgb, type RgbImage } from '../support/images';
 import { failureLine, runSaffron } from '../support/saffron-cli';
 import { Bytes } from '../support/chunking';
@@ -140,13 +140,7 @@ test('ROP3, STROKE, TEXT, TRANSPARENT, ALPHA_BLEND and COMPOSITE on an A8 mask r
   const dir = mkdtempSync(join(tmpdir(), 'saffron-drawing-'));
   let displayCaps: number[] | undefined;
   const server = await startFakeServer(async (c, index) => {
-    if (index === 0) {
-      await c.acceptLink();
-      c.sendMessage(103, mainInitBody());
-      c.sendMessage(104, new Bytes().u32(1).u8(2).u8(0).build());
-      await new Promise((r) => c.socket.once('close', r));
-      return;
-    }
+    if (index === 0) return mainWithDisplay(c);
     const link = await readLinkWithCaps(c);
     if (link.channelType !== 2) return;
     displayCaps = link.channelCaps;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeServer, mainInitBody, type FakeConnection } from '../support/fake-spice-server';
+import { startFakeServer, mainWithDisplay, type FakeConnection } from '../support/fake-spice-server';
 import { failureLine, runSaffron } from '../support/saffron-cli';
 import { Bytes } from '../support/chunking';
 
@@ -30,13 +30,6 @@ async function screenshotAgainst(script: (c: FakeConnection, index: number) => P
   }
 }
 
-/** Links the main channel and lists one display channel. */
-async function mainWithDisplay(c: FakeConnection): Promise<void> {
-  await c.acceptLink();
-  c.sendMessage(103, mainInitBody());
-  c.sendMessage(104, new Bytes().u32(1).u8(2).u8(0).build());
-  await new Promise((r) => c.socket.once('close', r));
-}
 
 test('a closed port: connection refused', async () => {
   // Port 1 (tcpmux): nothing here listens there and no test server can be given it, whereas a

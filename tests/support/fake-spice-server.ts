@@ -141,3 +141,11 @@ export async function startFakeServer(script: (connection: FakeConnection, index
 export function mainInitBody(sessionId = 1): Uint8Array {
   return new Bytes().u32(sessionId).u32(1).u32(3).u32(1).u32(0).u32(0).u32(0).u32(1 << 24).build();
 }
+
+/** A main channel that links, sends INIT and lists one display channel, then stays until the client closes it. */
+export async function mainWithDisplay(c: FakeConnection): Promise<void> {
+  await c.acceptLink();
+  c.sendMessage(103, mainInitBody());
+  c.sendMessage(104, new Bytes().u32(1).u8(2).u8(0).build()); // CHANNELS_LIST: display 0
+  await new Promise((r) => c.socket.once('close', r));
+}

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DisplayMsg } from '../../../src/core/protocol/constants';
 import { Session } from '../../../src/main/session/session';
-import { startFakeServer, mainInitBody } from '../../support/fake-spice-server';
+import { mainWithDisplay, startFakeServer } from '../../support/fake-spice-server';
 import { Bytes } from '../../support/chunking';
 
 /**
@@ -23,18 +23,14 @@ function base(b: Bytes, left: number, top: number, right: number, bottom: number
 
 test('COPY_BITS is announced before it is applied, then its damage comes marked as moved', { timeout: 30_000 }, async () => {
   const server = await startFakeServer(async (c, index) => {
+    if (index === 0) return mainWithDisplay(c);
     await c.acceptLink();
-    if (index === 0) {
-      c.sendMessage(103, mainInitBody());
-      c.sendMessage(104, new Bytes().u32(1).u8(2).u8(0).build()); // CHANNELS_LIST: display 0
-    } else {
-      c.sendMessage(DisplayMsg.SURFACE_CREATE, new Bytes().u32(0).u32(WIDTH).u32(HEIGHT).u32(32).u32(1).build());
-      // DRAW_FILL: solid red over the last 4 rows, rop OP_PUT, no mask.
-      c.sendMessage(DisplayMsg.DRAW_FILL, base(new Bytes(), 0, HEIGHT - 4, WIDTH, HEIGHT).u8(1).u32(RED).u16(1 << 3).u8(0).i32(0).i32(0).u32(0).build());
-      // COPY_BITS: rows 4.. move up to 0.. (a scroll of 4 rows).
-      c.sendMessage(DisplayMsg.COPY_BITS, base(new Bytes(), 0, 0, WIDTH, HEIGHT - 4).i32(0).i32(4).build());
-      c.sendMessage(DisplayMsg.MARK, new Uint8Array(0));
-    }
+    c.sendMessage(DisplayMsg.SURFACE_CREATE, new Bytes().u32(0).u32(WIDTH).u32(HEIGHT).u32(32).u32(1).build());
+    // DRAW_FILL: solid red over the last 4 rows, rop OP_PUT, no mask.
+    c.sendMessage(DisplayMsg.DRAW_FILL, base(new Bytes(), 0, HEIGHT - 4, WIDTH, HEIGHT).u8(1).u32(RED).u16(1 << 3).u8(0).i32(0).i32(0).u32(0).build());
+    // COPY_BITS: rows 4.. move up to 0.. (a scroll of 4 rows).
+    c.sendMessage(DisplayMsg.COPY_BITS, base(new Bytes(), 0, 0, WIDTH, HEIGHT - 4).i32(0).i32(4).build());
+    c.sendMessage(DisplayMsg.MARK, new Uint8Array(0));
     await new Promise((r) => c.socket.once('close', r));
   });
   const session = new Session({ target: { host: '127.0.0.1', port: server.port } });

@@ -7,7 +7,7 @@ import type { DecodedImage } from '../../../src/core/codecs/types';
 import { DisplayMsg } from '../../../src/core/protocol/constants';
 import type { OffThreadDecoder } from '../../../src/main/codecs/off-thread-decoder';
 import { Session } from '../../../src/main/session/session';
-import { startFakeServer, mainInitBody } from '../../support/fake-spice-server';
+import { mainWithDisplay, startFakeServer, type FakeConnection, type FakeServer } from '../../support/fake-spice-server';
 import { readPng } from '../../support/images';
 import { Bytes } from '../../support/chunking';
 import { waitForSettledDisplay } from '../../../src/main/host/cli/wait-for-display';
@@ -47,20 +47,23 @@ function greenFill(): Uint8Array {
   return base(new Bytes(), 0, 0, 50, 40).u8(1).u32(GREEN).u16(1 << 3).u8(0).i32(0).i32(0).u32(0).build();
 }
 
+/** A server whose main channel lists one display, which creates a WIDTH x HEIGHT surface and then sends what `draw` does. */
+function serveDrawing(draw: (c: FakeConnection) => void): Promise<FakeServer> {
+  return startFakeServer(async (c, index) => {
+    if (index === 0) return mainWithDisplay(c);
+    await c.acceptLink();
+    c.sendMessage(DisplayMsg.SURFACE_CREATE, new Bytes().u32(0).u32(WIDTH).u32(HEIGHT).u32(32).u32(1).build());
+    draw(c);
+    await new Promise((r) => c.socket.once('close', r));
+  });
+}
+
 async function drawWith(decoder: OffThreadDecoder, imageFlags = 0): Promise<Uint32Array> {
   const quic = new Uint8Array(readFileSync(join(FIXTURES, 'quic-200x150.bin')));
-  const server = await startFakeServer(async (c, index) => {
-    await c.acceptLink();
-    if (index === 0) {
-      c.sendMessage(103, mainInitBody());
-      c.sendMessage(104, new Bytes().u32(1).u8(2).u8(0).build()); // CHANNELS_LIST: display 0
-    } else {
-      c.sendMessage(DisplayMsg.SURFACE_CREATE, new Bytes().u32(0).u32(WIDTH).u32(HEIGHT).u32(32).u32(1).build());
-      c.sendMessage(DisplayMsg.DRAW_COPY, quicCopy(quic, imageFlags));
-      c.sendMessage(DisplayMsg.DRAW_FILL, greenFill());
-      c.sendMessage(DisplayMsg.MARK, new Uint8Array(0));
-    }
-    await new Promise((r) => c.socket.once('close', r));
+  const server = await serveDrawing((c) => {
+    c.sendMessage(DisplayMsg.DRAW_COPY, quicCopy(quic, imageFlags));
+    c.sendMessage(DisplayMsg.DRAW_FILL, greenFill());
+    c.sendMessage(DisplayMsg.MARK, new Uint8Array(0));
   });
   const session = new Session({ target: { host: '127.0.0.1', port: server.port }, display: { offThreadDecoder: decoder } });
   try {
@@ -147,19 +150,11 @@ test('while more than a megabyte of messages waits behind a decode, the channel 
   let sent!: () => void;
   const allSent = new Promise<void>((resolve) => (sent = resolve));
   let display: { socket: { writableLength: number } } | null = null;
-  const server = await startFakeServer(async (c, index) => {
-    await c.acceptLink();
-    if (index === 0) {
-      c.sendMessage(103, mainInitBody());
-      c.sendMessage(104, new Bytes().u32(1).u8(2).u8(0).build());
-    } else {
-      display = c;
-      c.sendMessage(DisplayMsg.SURFACE_CREATE, new Bytes().u32(0).u32(WIDTH).u32(HEIGHT).u32(32).u32(1).build());
-      for (let i = 0; i < COPIES; i++) c.sendMessage(DisplayMsg.DRAW_COPY, quicCopy(quic, 0));
-      c.sendMessage(DisplayMsg.DRAW_FILL, greenFill());
-      c.socket.write(new Uint8Array(0), () => sent());
-    }
-    await new Promise((r) => c.socket.once('close', r));
+  const server = await serveDrawing((c) => {
+    display = c;
+    for (let i = 0; i < COPIES; i++) c.sendMessage(DisplayMsg.DRAW_COPY, quicCopy(quic, 0));
+    c.sendMessage(DisplayMsg.DRAW_FILL, greenFill());
+    c.socket.write(new Uint8Array(0), () => sent());
   });
   const session = new Session({ target: { host: '127.0.0.1', port: server.port }, display: { offThreadDecoder: stalling } });
   try {
@@ -193,17 +188,9 @@ test('saffron screenshot waits for an image still decoding, however long past th
     },
     recycle: () => {},
   };
-  const server = await startFakeServer(async (c, index) => {
-    await c.acceptLink();
-    if (index === 0) {
-      c.sendMessage(103, mainInitBody());
-      c.sendMessage(104, new Bytes().u32(1).u8(2).u8(0).build());
-    } else {
-      c.sendMessage(DisplayMsg.SURFACE_CREATE, new Bytes().u32(0).u32(WIDTH).u32(HEIGHT).u32(32).u32(1).build());
-      c.sendMessage(DisplayMsg.DRAW_COPY, quicCopy(quic, 0));
-      c.sendMessage(DisplayMsg.DRAW_FILL, greenFill());
-    }
-    await new Promise((r) => c.socket.once('close', r));
+  const server = await serveDrawing((c) => {
+    c.sendMessage(DisplayMsg.DRAW_COPY, quicCopy(quic, 0));
+    c.sendMessage(DisplayMsg.DRAW_FILL, greenFill());
   });
   const session = new Session({ target: { host: '127.0.0.1', port: server.port }, display: { offThreadDecoder: stalling } });
   try {
