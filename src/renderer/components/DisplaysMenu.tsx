@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 /** How long a choice shows before the guest has answered it. */
 const ASKED_TIMEOUT_MS = 15_000;
 
-interface Props {
+export interface DisplaysMenuProps {
   /** How many monitors the guest can have (0 or 1: no list, only the resize switch). */
   readonly count: number;
   /** Monitors the guest shows now. */
@@ -20,7 +20,7 @@ interface Props {
  * The Displays menu: whether the guest's resolution follows the window (remote-viewer's "resize
  * guest", on by default when an agent is there), and which guest displays are on.
  */
-export function DisplaysMenu({ count, enabled, shownHere, resizeGuest, onResizeGuest, onEnable, onOpenWindow }: Props) {
+export function DisplaysMenu({ count, enabled, shownHere, resizeGuest, onResizeGuest, onEnable, onOpenWindow }: DisplaysMenuProps) {
   const monitors = count > 1 ? Array.from({ length: count }, (_, index) => index) : [];
   // What the person just asked for shows at once, until the guest agrees (or, after a while, when
   // it never does — no agent — the guest's own state shows again).

@@ -4,6 +4,7 @@ import { cascadePlacement, DisplayWindows, type DisplayWindowOpener } from '../v
 import { GuestResizeFollower, guestSizeFor } from '../view/guest-resize';
 import type { MonitorLayout } from '../view/layout';
 import type { Size, ViewMode } from '../view/view-scale';
+import type { DisplaysMenuProps } from './DisplaysMenu';
 
 /** Where the person's choice to let the guest follow the window is kept (per origin, both shells). */
 const RESIZE_GUEST_KEY = 'saffron.resizeGuest';
@@ -44,15 +45,7 @@ export interface GuestDisplaysView {
   /** The monitors this window shows. */
   readonly shown: readonly MonitorLayout[];
   /** Props for the Displays menu. */
-  readonly menu: {
-    readonly count: number;
-    readonly enabled: ReadonlySet<number>;
-    readonly shownHere: ReadonlySet<number>;
-    readonly resizeGuest: boolean;
-    readonly onResizeGuest: (on: boolean) => void;
-    readonly onEnable: (monitor: number, enabled: boolean) => void;
-    readonly onOpenWindow: (monitor: number) => void;
-  };
+  readonly menu: DisplaysMenuProps;
   /** The latest thing the host or the window manager said during this session, until dismissed. */
   readonly notice: string | null;
   readonly dismissNotice: () => void;
