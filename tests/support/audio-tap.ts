@@ -2,6 +2,7 @@
 // every AudioContext's output with an AnalyserNode, counts what AudioDecoder decodes and keeps
 // the microphone tracks getUserMedia hands out; and the analysis of what the tap heard.
 import type { Page } from 'playwright-core';
+import { upwardCrossingRate } from './signal';
 
 /** The parts of the page's objects the test reads (tests compile without DOM types). */
 interface TapAnalyser {
@@ -162,18 +163,7 @@ export function peakFrequency(sound: HeardSound): number {
 
 /** Frequency from upward zero crossings, first to last. */
 export function zeroCrossingFrequency(sound: HeardSound): number {
-  const { samples, rate } = sound;
-  let first = -1;
-  let last = -1;
-  let count = 0;
-  for (let i = 1; i < samples.length; i++) {
-    if (samples[i - 1] < 0 && samples[i] >= 0) {
-      if (first < 0) first = i;
-      last = i;
-      count++;
-    }
-  }
-  return count > 1 ? ((count - 1) * rate) / (last - first) : 0;
+  return upwardCrossingRate(sound.samples, sound.rate);
 }
 
 /** The longest run of silent 5 ms windows (below 5% of the loudest window), in ms. */

@@ -3,6 +3,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProgram } from './servers';
+import { upwardCrossingRate } from './signal';
 
 export interface Wav {
   formatTag: number;
@@ -98,21 +99,6 @@ function goertzelPower(samples: Float64Array, frequency: number, sampleRate: num
     s1 = s0;
   }
   return s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-}
-
-/** Upward zero crossings per second, from the first to the last one (whole periods only). */
-function upwardCrossingRate(samples: Float64Array, sampleRate: number): number {
-  let firstCrossing = -1;
-  let lastCrossing = -1;
-  let crossings = 0;
-  for (let i = 1; i < samples.length; i++) {
-    if (samples[i - 1] < 0 && samples[i] >= 0) {
-      if (firstCrossing < 0) firstCrossing = i;
-      lastCrossing = i;
-      crossings++;
-    }
-  }
-  return crossings > 1 ? ((crossings - 1) * sampleRate) / (lastCrossing - firstCrossing) : 0;
 }
 
 /** Analyses the first channel of a WAV holding one tone (possibly with pauses). */

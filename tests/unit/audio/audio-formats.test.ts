@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { planesToS16le, remix, s16leToPlanes, serverGain } from '../../../src/renderer/audio/pcm';
 import { LinearResampler } from '../../../src/renderer/audio/resampler';
+import { upwardCrossingRate } from '../../support/signal';
 
 test('s16le interleaved ↔ float planes: exact values, clamping, a partial frame ignored', () => {
   const bytes = new Uint8Array(new Int16Array([0, -32768, 16384, 32767, 7]).buffer);
@@ -25,21 +26,6 @@ test('remix: mono to stereo copies, stereo to mono averages, equal counts pass',
   assert.deepEqual(remix(stereo, 2), stereo);
 });
 
-/** Frequency of a sine by upward zero crossings. */
-function crossingsHz(samples: Float32Array, rate: number): number {
-  let first = -1;
-  let last = -1;
-  let count = 0;
-  for (let i = 1; i < samples.length; i++) {
-    if (samples[i - 1] < 0 && samples[i] >= 0) {
-      if (first < 0) first = i;
-      last = i;
-      count++;
-    }
-  }
-  return ((count - 1) * rate) / (last - first);
-}
-
 test('resampler: 44.1 kHz → 48 kHz and 48 kHz → 16 kHz keep the tone and the length, across any block size', () => {
   for (const [from, to] of [
     [44_100, 48_000],
@@ -54,7 +40,7 @@ test('resampler: 44.1 kHz → 48 kHz and 48 kHz → 16 kHz keep the tone and the
       out.push(...resampler.push([input.subarray(at, Math.min(input.length, at + block))])[0]);
     }
     assert.ok(Math.abs(out.length - to * seconds) <= 1, `${from}→${to}: ${out.length} samples`);
-    const hz = crossingsHz(Float32Array.from(out), to);
+    const hz = upwardCrossingRate(out, to);
     assert.ok(Math.abs(hz - 440) < 0.5, `${from}→${to}: ${hz} Hz`);
     // Seamless joins: no sample jumps more than a 440 Hz sine can between two samples (plus a little).
     const maxStep = 0.5 * 2 * Math.PI * (440 / to) * 1.1;
