@@ -117,8 +117,8 @@ function parseHeader(data: Uint8Array): GlzHeader {
  * treat DecodedImage.pixels as read-only. With `reuseEvicted`, the storage of images that left
  * the window is reused for new ones, cut from a few large slabs (pixel-slabs.ts: a scrolling
  * terminal decodes thousands of glyph strips a second, and an array for each cost the engine a
- * full garbage collection every 50-70 ms): then a returned image's pixels are valid only until the next decode, and whoever
- * keeps an image longer (the image cache) keeps a copy.
+ * full garbage collection every 50-70 ms): then a returned image's pixels are valid only until
+ * the next decode, and whoever keeps an image longer (the image cache) keeps a copy.
  */
 export class GlzDictionary {
   private readonly windowSize: number;

@@ -6,16 +6,23 @@ export const EVENTS_PATH = '/events';
 /** A pipe ID: what the page generates (crypto.randomUUID without dashes, or any 16-64 hex digits). */
 const PIPE_ID = /^[0-9a-f]{16,64}$/;
 
-/** The pipe ID in a request target (`/ipc?pipe=ID` or `/events?pipe=ID`), or null when absent or malformed. */
-export function pipeIdOf(url: string): string | null {
-  let parsed: URL;
+/** The query of a request target (`/ipc?…`, `/events?…`), or null when it does not parse. */
+export function queryOf(url: string): URLSearchParams | null {
   try {
-    parsed = new URL(url, 'http://pipe.invalid');
+    return new URL(url, 'http://pipe.invalid').searchParams;
   } catch {
     return null;
   }
-  const id = parsed.searchParams.get('pipe');
+}
+
+/** `id` when it is a well-formed pipe ID, else null. */
+export function wellFormedPipeId(id: string | null): string | null {
   return id !== null && PIPE_ID.test(id) ? id : null;
+}
+
+/** The pipe ID in a request target (`/ipc?pipe=ID` or `/events?pipe=ID`), or null when absent or malformed. */
+export function pipeIdOf(url: string): string | null {
+  return wellFormedPipeId(queryOf(url)?.get('pipe') ?? null);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { pipeIdOf } from './event-stream';
+import { queryOf, wellFormedPipeId } from './event-stream';
 
 /** Guest monitors are numbered 0-15 (ipc-validators.ts). */
 const MAX_MONITOR = 15;
@@ -15,16 +15,10 @@ export interface FollowRequest {
  * monitor it shows; null when the request is an ordinary page's (or malformed: then it is one).
  */
 export function followRequestOf(url: string): FollowRequest | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url, 'http://pipe.invalid');
-  } catch {
-    return null;
-  }
-  const follow = parsed.searchParams.get('follow');
-  const monitor = parsed.searchParams.get('monitor');
-  if (follow === null || monitor === null || !/^\d{1,2}$/.test(monitor)) return null;
-  const pipe = pipeIdOf(`/?pipe=${encodeURIComponent(follow)}`);
+  const query = queryOf(url);
+  const monitor = query?.get('monitor') ?? null;
+  if (monitor === null || !/^\d{1,2}$/.test(monitor)) return null;
+  const pipe = wellFormedPipeId(query?.get('follow') ?? null);
   const number = Number(monitor);
   if (pipe === null || number > MAX_MONITOR) return null;
   return { pipe, monitor: number };
