@@ -11,7 +11,7 @@ import {
   type StatusEvent,
 } from '../../shared/ipc';
 import type { MouseModeName } from '../../shared/session-types';
-import type { VideoCodecName } from '../../shared/video-ipc';
+import type { VideoCodecName, VideoEvent, VideoRect } from '../../shared/video-ipc';
 import type { CursorShape } from '../channels/cursor-shape';
 import type { Logger } from '../session/logger';
 import { SessionError } from '../session/session-error';
@@ -27,7 +27,7 @@ import type { EngineMetrics } from './engine-metrics';
 import { GuestDisplays } from './guest-displays';
 import { PixelBudget } from './pixel-budget';
 import type { PixelBufferPool } from '../../shared/pixel-buffer-pool';
-import { surfaceRectToRgba } from './rgba';
+import { ShownPixels } from './shown-pixels';
 import type { ProfileLibrary } from './store/profile-library';
 import type { AgentRequest, ClipboardItemData } from '../../shared/agent-ipc';
 import { clipboardShared } from '../../shared/profiles';
@@ -79,6 +79,8 @@ interface SurfaceState {
   /** When the last byte of each update in `pending` arrived, and when it was drawn (only kept for metrics). */
   receivedAt: number[];
   drawnAt: number[];
+  /** What the front end shows of it (made at the first flush): only pixels it lacks are sent. */
+  shown: ShownPixels | null;
 }
 
 /**
@@ -124,6 +126,8 @@ export class EngineHost {
   private session: EngineSession | null = null;
   private unsubscribers: (() => void)[] = [];
   private readonly surfaces = new Map<string, SurfaceState>();
+  /** Where each playing video stream paints (by display/stream): pixels the host no longer knows. */
+  private readonly videoAreas = new Map<string, { readonly surface: string; readonly areas: VideoRect[] }>();
   private readonly monitors = new Map<number, MonitorArea[]>();
   private readonly maxAllowed = new Map<number, number>();
   /** The pending flush (a timer or an immediate), or null. */
@@ -328,7 +332,7 @@ export class EngineHost {
     this.cursorShape = leader.cursorShape;
     this.keyModifiers = leader.keyModifiers;
     for (const [key, state] of leader.surfaces) {
-      this.surfaces.set(key, { displayId: state.displayId, surfaceId: state.surfaceId, surface: state.surface, pending: new DamageCoalescer(state.surface.width, state.surface.height), receivedAt: [], drawnAt: [] });
+      this.surfaces.set(key, { displayId: state.displayId, surfaceId: state.surfaceId, surface: state.surface, pending: new DamageCoalescer(state.surface.width, state.surface.height), receivedAt: [], drawnAt: [], shown: null });
     }
     for (const [displayId, monitors] of leader.monitors) this.monitors.set(displayId, monitors);
     for (const [displayId, maxAllowed] of leader.maxAllowed) this.maxAllowed.set(displayId, maxAllowed);
@@ -461,10 +465,14 @@ export class EngineHost {
     });
     on('copyArea', ({ displayId, surfaceId, move }) => {
       movedOn = null;
-      if (!this.surfaces.has(surfaceKey(displayId, surfaceId)) || !this.copyAffordable(move)) return;
+      const state = this.surfaces.get(surfaceKey(displayId, surfaceId));
+      if (!state || !this.copyAffordable(move)) return;
       // Before the move: what was drawn earlier goes first, read while the surface still holds it.
       this.sendPendingDamage();
-      this.emit(copyAreaEvent(displayId, surfaceId, move));
+      const event = copyAreaEvent(displayId, surfaceId, move);
+      this.emit(event);
+      // The renderer moves pixels there itself: cheaper to forget them than to follow the move.
+      state.shown?.forget({ left: event.destX, top: event.destY, right: event.destX + event.source.width, bottom: event.destY + event.source.height });
       this.budget.spend(copyCharge(move));
       movedOn = surfaceKey(displayId, surfaceId);
       this.options.metrics?.copied?.();
@@ -473,6 +481,7 @@ export class EngineHost {
       // In order with the damage: whatever was drawn before this stream event goes first.
       this.sendPendingDamage();
       this.send(event, transfer);
+      this.videoPainted(event);
     });
     on('monitors', ({ displayId, monitors, maxAllowed }) => {
       this.monitors.set(displayId, monitors);
@@ -523,6 +532,8 @@ export class EngineHost {
     if (this.session) this.emitCursorShape();
     for (const state of this.surfaces.values()) {
       const { displayId, surfaceId, surface } = state;
+      // A new canvas: it shows nothing yet.
+      state.shown = null;
       this.emit({ type: 'surfaceCreated', displayId, surfaceId, width: surface.width, height: surface.height, primary: true });
       this.damaged(displayId, surfaceId, surface, { left: 0, top: 0, right: surface.width, bottom: surface.height });
     }
@@ -533,8 +544,45 @@ export class EngineHost {
     this.audio.replay(this.session);
   }
 
+  /**
+   * Video frames change what the renderer shows without the host's pixels: it forgets the area a
+   * stream paints at each frame, and again when its clip changes or it ends (the last frame stays).
+   */
+  private videoPainted(event: VideoEvent): void {
+    const key = `${event.displayId}/${event.streamId}`;
+    const known = this.videoAreas.get(key);
+    const forget = (surface: string, rect: VideoRect): void =>
+      this.surfaces.get(surface)?.shown?.forget({ left: rect.x, top: rect.y, right: rect.x + rect.width, bottom: rect.y + rect.height });
+    switch (event.type) {
+      case 'videoStreamCreated': {
+        const surface = surfaceKey(event.displayId, event.surfaceId);
+        this.videoAreas.set(key, { surface, areas: [event.dest] });
+        forget(surface, event.dest);
+        return;
+      }
+      case 'videoFrame':
+        if (!known) {
+          // A stream that began before this host followed the session: any surface of its display.
+          for (const [surface, state] of this.surfaces) if (state.displayId === event.displayId) forget(surface, event.dest);
+          return;
+        }
+        if (!known.areas.some((area) => sameRect(area, event.dest))) known.areas.push(event.dest);
+        forget(known.surface, event.dest);
+        return;
+      case 'videoStreamClip':
+        // What the new clip uncovers keeps the frame the page painted there, which the host never had.
+        if (known) for (const area of known.areas) forget(known.surface, area);
+        return;
+      case 'videoStreamDestroyed':
+        if (!known) return;
+        for (const area of known.areas) forget(known.surface, area);
+        this.videoAreas.delete(key);
+        return;
+    }
+  }
+
   private surfaceCreated(displayId: number, surfaceId: number, surface: SurfacePixels): void {
-    const state: SurfaceState = { displayId, surfaceId, surface, pending: new DamageCoalescer(surface.width, surface.height), receivedAt: [], drawnAt: [] };
+    const state: SurfaceState = { displayId, surfaceId, surface, pending: new DamageCoalescer(surface.width, surface.height), receivedAt: [], drawnAt: [], shown: null };
     this.surfaces.set(surfaceKey(displayId, surfaceId), state);
     this.emit({ type: 'surfaceCreated', displayId, surfaceId, width: surface.width, height: surface.height, primary: true });
     // The renderer's new canvas is blank; send what the surface holds now.
@@ -631,22 +679,32 @@ export class EngineHost {
         more = true;
         continue;
       }
-      const patches: DamagePatch[] = band.map((rect) => ({
+      // Only what the renderer does not show already: damage covers whole lines of a terminal,
+      // most of them background that was background before.
+      if (state.shown?.width !== state.surface.width || state.shown.height !== state.surface.height) {
+        state.shown = new ShownPixels(state.surface.width, state.surface.height);
+      }
+      const shown = state.shown;
+      const parts = band.flatMap((rect) => shown.refresh(state.surface, rect));
+      const patches: DamagePatch[] = parts.map((rect) => ({
         x: rect.left,
         y: rect.top,
         width: rect.right - rect.left,
         height: rect.bottom - rect.top,
-        rgba: pool ? surfaceRectToRgba(state.surface, rect, (bytes) => pool.take(bytes)) : surfaceRectToRgba(state.surface, rect),
+        rgba: pool ? shown.rgba(rect, (bytes) => pool.take(bytes)) : shown.rgba(rect),
       }));
       const buffers = patches.map((patch) => patch.rgba);
       const bytes = buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0);
-      room -= bytes;
-      sent += bytes;
+      // The turn and the budget count the damage looked at: the engine's work per turn, and the
+      // pace of full-screen updates (the front end's frames), stay as they were; the bytes shrink.
+      const examined = band.reduce((sum, rect) => sum + (rect.right - rect.left) * (rect.bottom - rect.top) * 4, 0);
+      room -= examined;
+      sent += examined;
       const done = state.pending.isEmpty;
       if (!done) more = true;
       if (done) this.framesSinceStats++;
       this.pixelBytesSinceStats += bytes;
-      this.send({ type: 'damage', displayId: state.displayId, surfaceId: state.surfaceId, patches }, buffers);
+      if (patches.length > 0) this.send({ type: 'damage', displayId: state.displayId, surfaceId: state.surfaceId, patches }, buffers);
       if (this.options.metrics) {
         this.options.metrics.flushed(bytes);
         // An update counts as handed when the last band holding its pixels has gone.
@@ -710,6 +768,7 @@ export class EngineHost {
     this.session = null;
     this.audio.reset();
     this.surfaces.clear();
+    this.videoAreas.clear();
     this.monitors.clear();
     this.maxAllowed.clear();
     this.displays = null;
@@ -778,4 +837,8 @@ function takeBand(pending: DamageCoalescer, room: number): DamageArea[] {
     }
   }
   return band;
+}
+
+function sameRect(a: VideoRect, b: VideoRect): boolean {
+  return a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { CopyBits } from '../../../src/core/protocol/display-types';
 import { SurfaceFormat } from '../../../src/core/protocol/constants';
 import { EngineHost } from '../../../src/main/host/engine-host';
-import { surfaceRectToRgba } from '../../../src/main/host/rgba';
+import { surfaceRectToRgba } from '../../support/surface-rgba';
 import { copyBits } from '../../../src/main/surfaces/canvas';
 import { copyBitsMove } from '../../../src/main/surfaces/copy-bits-move';
 import { Surface } from '../../../src/main/surfaces/surface';
@@ -99,6 +99,14 @@ test('copy area: damage, copy, damage reach the renderer in that order, the move
   assert.deepEqual(described(events.slice(2)), [`damage ${WIDTH}x${LINE}+0+${HEIGHT - LINE}`], 'then only the new line: the moved area is not sent');
   assert.deepEqual(sink.picture, new Uint8ClampedArray(surfaceRectToRgba(surface, { left: 0, top: 0, right: WIDTH, bottom: HEIGHT })), 'the renderer shows the engine\'s picture');
   assert.deepEqual(sink.painted, [`${WIDTH}x${LINE}+0+${HEIGHT - LINE}`, `${WIDTH}x${HEIGHT - LINE}+0+0`, `${WIDTH}x${LINE}+0+${HEIGHT - LINE}`]);
+
+  // Damage over all of it, nothing redrawn: only what the renderer moved itself goes again (the
+  // host forgets moved pixels rather than follow the move), never what it was sent.
+  events.length = 0;
+  session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: { left: 0, top: 0, right: WIDTH, bottom: HEIGHT } });
+  await tick(1100);
+  assert.deepEqual(described(events), [`damage ${WIDTH}x${HEIGHT - LINE}+0+0`]);
+  assert.deepEqual(sink.picture, new Uint8ClampedArray(surfaceRectToRgba(surface, { left: 0, top: 0, right: WIDTH, bottom: HEIGHT })));
   host.dispose();
 });
 
@@ -131,11 +139,15 @@ test('copy area: over the pixel budget a COPY_BITS goes as damage like any draw,
   host.connect({ host: 'h', port: 1 });
   const session = fakes.sessions[0];
   const big = new Surface(0, 2048, 1024, SurfaceFormat.XRGB32); // 8.4 MB of RGBA: three of them empty the burst
+  // Every row its own colour, so a move changes every pixel it writes.
+  for (let i = 0; i < big.pixels.length; i++) big.pixels[i] = (0xff000000 | (Math.floor(i / 2048) * 0x010203)) >>> 0;
   session.fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface: big });
   const sentBytes = (): number => events.reduce((sum, e) => sum + (e.type === 'damage' ? e.patches.reduce((n, p) => n + p.rgba.byteLength, 0) : 0), 0);
   const FULL = 2048 * 1024 * 4;
   for (let waited = 0; waited < 20_000 && sentBytes() < FULL; waited += 10) await tick(10);
   for (const times of [2, 3]) {
+    // The guest redraws all of it (only changed pixels are sent again).
+    for (let i = 0; i < big.pixels.length; i++) big.pixels[i] ^= 0x00ffffff;
     session.fire('damage', { displayId: 0, surfaceId: 0, surface: big, area: { left: 0, top: 0, right: 2048, bottom: 1024 } });
     for (let waited = 0; waited < 20_000 && sentBytes() < times * FULL; waited += 10) await tick(10);
   }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DamageCoalescer } from '../../../src/main/host/damage-coalescer';
 import { EngineHost } from '../../../src/main/host/engine-host';
-import { surfaceRectToRgba } from '../../../src/main/host/rgba';
+import { surfaceRectToRgba } from '../../support/surface-rgba';
+import { ShownPixels } from '../../../src/main/host/shown-pixels';
 import { SessionError } from '../../../src/main/session/session-error';
 import type { DamageEvent, HostEvent } from '../../../src/shared/ipc';
 import { AgentMsg, ClipboardSelection, ClipboardType, encodeClipboardData, encodeClipboardGrab } from '../../../src/core/protocol/agent-messages';
@@ -31,7 +32,10 @@ const damageEvents = (events: HostEvent[]): DamageEvent[] => events.filter((e): 
 
 test('surface words 0xAARRGGBB become RGBA bytes with alpha 255, for just the rect', () => {
   const surface = { width: 3, height: 2, pixels: Uint32Array.from([0x00112233, 0xff445566, 0x80778899, 0x01aabbcc, 0x00ddeeff, 0x12345678]) };
-  const rgba = new Uint8Array(surfaceRectToRgba(surface, { left: 1, top: 0, right: 3, bottom: 2 }));
+  const shown = new ShownPixels(3, 2);
+  const rect = { left: 1, top: 0, right: 3, bottom: 2 };
+  assert.deepEqual(shown.refresh(surface, rect), [rect]);
+  const rgba = new Uint8Array(shown.rgba(rect));
   assert.deepEqual([...rgba], [0x44, 0x55, 0x66, 255, 0x77, 0x88, 0x99, 255, 0xdd, 0xee, 0xff, 255, 0x34, 0x56, 0x78, 255]);
 });
 
@@ -117,6 +121,8 @@ test('damage is coalesced and flushed at most once per interval, starting with t
   const full = new Uint8Array(damage[0].patches[0].rgba);
   assert.deepEqual([...full.subarray((2 * 64 + 3) * 4, (2 * 64 + 3) * 4 + 4)], [3, 2, 5, 255]);
 
+  // The guest draws there (only pixels that changed are sent again: shown-pixels.ts).
+  for (let y = 0; y < 2; y++) for (let x = 0; x < 11; x++) surface.pixels[y * 64 + x] ^= 0x00ffffff;
   for (let i = 0; i < 10; i++) session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: { left: i, top: 0, right: i + 2, bottom: 2 } });
   session.fire('damage', { displayId: 0, surfaceId: 7, surface, area: { left: 0, top: 0, right: 1, bottom: 1 } }); // off-screen: ignored
   await tick(5);
@@ -126,7 +132,7 @@ test('damage is coalesced and flushed at most once per interval, starting with t
   assert.equal(damage.length, 2, 'ten damages, one flush');
   assert.deepEqual(damage[1].patches.map(({ x, y, width, height }) => ({ x, y, width, height })), [{ x: 0, y: 0, width: 11, height: 2 }]);
   const patch = new Uint8Array(damage[1].patches[0].rgba);
-  assert.deepEqual([...patch.subarray(4 * 12, 4 * 12 + 4)], [1, 1, 2, 255], 'pixel (1,1) of the patch');
+  assert.deepEqual([...patch.subarray(4 * 12, 4 * 12 + 4)], [254, 254, 253, 255], 'pixel (1,1) of the patch, as drawn since');
   host.dispose();
 });
 
@@ -264,6 +270,7 @@ test('video: the renderer\'s codecs reach the next session; stream events follow
   const surface = patternSurface(64, 48);
   session.fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface });
   await tick(5); // the whole new surface goes at once; later damage waits for the interval
+  for (let y = 1; y < 5; y++) for (let x = 1; x < 5; x++) surface.pixels[y * 64 + x] ^= 0x00ffffff;
   session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: { left: 1, top: 1, right: 5, bottom: 5 } });
   const data = new Uint8Array([1, 2, 3]).buffer;
   session.fire('video', { event: { type: 'videoFrame', displayId: 0, streamId: 4, width: 8, height: 8, dest: { x: 0, y: 0, width: 8, height: 8 }, data }, transfer: [data] });
@@ -312,6 +319,8 @@ test('a full 1080p update goes as bands of at most 2 MB, one per turn of the loo
     await until(() => rowsSent() === 1080); // the whole new surface, in bands too
     events.length = 0;
     turns.length = 0;
+    // A new full screen (only changed pixels are sent again).
+    for (let i = 0; i < surface.pixels.length; i++) surface.pixels[i] ^= 0x00ffffff;
     session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: { left: 0, top: 0, right: 1920, bottom: 1080 }, receivedAt: performance.now() });
     await until(() => rowsSent() >= 1080);
     const bands = damageEvents(events).flatMap((event) => event.patches);
@@ -330,4 +339,58 @@ test('a full 1080p update goes as bands of at most 2 MB, one per turn of the loo
     spinning = false;
     host.dispose();
   }
+});
+
+test('only pixels the renderer does not show already are sent; video and a new canvas make the host forget what it sent', async () => {
+  const { host, fakes, events } = makeHost({ flushIntervalMs: 1 });
+  host.connect({ host: 'h', port: 1 });
+  const session = fakes.sessions[0];
+  const surface = patternSurface(64, 48);
+  session.fire('surfaceCreated', { displayId: 0, surfaceId: 0, surface });
+  await tick(10);
+  const rects = (): { x: number; y: number; width: number; height: number }[] =>
+    damageEvents(events).flatMap((event) => event.patches.map(({ x, y, width, height }) => ({ x, y, width, height })));
+  assert.deepEqual(rects(), [{ x: 0, y: 0, width: 64, height: 48 }]);
+  const whole = { left: 0, top: 0, right: 64, bottom: 48 };
+
+  events.length = 0;
+  session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: whole });
+  await tick(10);
+  assert.deepEqual(rects(), [], 'redrawn the same: nothing to send');
+
+  surface.pixels[20 * 64 + 30] ^= 0x00ffffff;
+  surface.pixels[22 * 64 + 33] ^= 0x00ffffff;
+  session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: whole });
+  await tick(10);
+  assert.deepEqual(rects(), [{ x: 30, y: 20, width: 4, height: 3 }], 'just what changed');
+  assert.deepEqual([...new Uint8Array(damageEvents(events)[0].patches[0].rgba, 0, 4)], [255 - 30, 255 - 20, 255 - 50, 255]);
+
+  // A video stream paints over (8,8)-(24,24): the host no longer knows what shows there.
+  const data = new Uint8Array([1]).buffer;
+  session.fire('video', { event: { type: 'videoStreamCreated', displayId: 0, surfaceId: 0, streamId: 3, codec: 'vp8', topDown: true, frameWidth: 16, frameHeight: 16, dest: { x: 8, y: 8, width: 16, height: 16 }, clip: null }, transfer: [] });
+  session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: whole });
+  await tick(10);
+  events.length = 0;
+  session.fire('video', { event: { type: 'videoFrame', displayId: 0, streamId: 3, width: 16, height: 16, dest: { x: 8, y: 8, width: 16, height: 16 }, data }, transfer: [data] });
+  session.fire('video', { event: { type: 'videoStreamDestroyed', displayId: 0, streamId: 3 }, transfer: [] });
+  session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: whole });
+  await tick(10);
+  assert.deepEqual(rects(), [{ x: 8, y: 8, width: 16, height: 16 }], 'the last frame stays on screen until the engine\'s pixels are sent again');
+
+  // A new clip uncovers part of a stream's frame: the page keeps that frame's pixels there.
+  session.fire('video', { event: { type: 'videoStreamCreated', displayId: 0, surfaceId: 0, streamId: 5, codec: 'vp8', topDown: true, frameWidth: 8, frameHeight: 8, dest: { x: 40, y: 30, width: 8, height: 8 }, clip: null }, transfer: [] });
+  session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: whole });
+  await tick(10);
+  events.length = 0;
+  session.fire('video', { event: { type: 'videoStreamClip', displayId: 0, streamId: 5, clip: [{ x: 40, y: 30, width: 4, height: 8 }] }, transfer: [] });
+  session.fire('damage', { displayId: 0, surfaceId: 0, surface, area: whole });
+  await tick(10);
+  assert.deepEqual(rects(), [{ x: 40, y: 30, width: 8, height: 8 }]);
+  session.fire('video', { event: { type: 'videoStreamDestroyed', displayId: 0, streamId: 5 }, transfer: [] });
+
+  events.length = 0;
+  host.handleMessage({ type: 'ready' });
+  await tick(10);
+  assert.deepEqual(rects(), [{ x: 0, y: 0, width: 64, height: 48 }], 'a new canvas gets everything');
+  host.dispose();
 });
