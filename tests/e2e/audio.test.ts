@@ -283,7 +283,10 @@ test('playback, scripted server: a pause inside one stream stays silent and each
   try {
     await connectWithoutDisplay(page, server.port);
     await server.linked();
-    server.latency(100);
+    // With 100 ms of buffering, a page held up for longer at the start (a loaded CI machine)
+    // found its first packets due already: they are trimmed to stay in step with the clock, and
+    // the first tone came out 945 ms long. 300 ms leaves room for such a stall.
+    server.latency(300);
     await startRecordingOutput(page);
     await server.play([{ toneMs: 1000 }, { pauseMs: 300 }, { toneMs: 1000 }]);
     await page.getByRole('status', { name: 'Sound playing' }).waitFor({ state: 'hidden', timeout: 10_000 });
