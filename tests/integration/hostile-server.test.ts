@@ -111,6 +111,19 @@ test('an absurd surface size is refused before allocating', async () => {
   }, /protocol error: display channel: .*100000x100000/);
 });
 
+test('surface after surface, each allowed alone: refused before they take more than 1 GiB together', async () => {
+  await screenshotAgainst(async (c, index) => {
+    if (index === 0) return mainWithDisplay(c);
+    await c.acceptLink();
+    c.sendMessage(314, new Bytes().u32(0).u32(64).u32(48).u32(32).u32(1).build());
+    // Off-screen 32_ARGB surfaces (format 96) of 8192x8192, 256 MB each: the fourth passes 1 GiB.
+    // Destroying one first shows that freed surfaces no longer count.
+    c.sendMessage(314, new Bytes().u32(1).u32(8192).u32(8192).u32(96).u32(0).build());
+    c.sendMessage(315, new Bytes().u32(1).build());
+    for (let id = 2; id <= 5; id++) c.sendMessage(314, new Bytes().u32(id).u32(8192).u32(8192).u32(96).u32(0).build());
+  }, /^saffron: protocol error: display channel: surface 5 \(8192x8192\) would take the display's surfaces past 1024 MB$/);
+});
+
 test('a server that accepts and never answers: the 10 s link limit', async () => {
   const { result } = await screenshotAgainst(async () => {
     await new Promise(() => {});
