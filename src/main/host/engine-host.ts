@@ -28,6 +28,7 @@ import { GuestDisplays } from './guest-displays';
 import { PixelBudget } from './pixel-budget';
 import type { PixelBufferPool } from '../../shared/pixel-buffer-pool';
 import { ShownPixels } from './shown-pixels';
+import { HandedUpdates } from './handed-updates';
 import type { ProfileLibrary } from './store/profile-library';
 import type { AgentRequest, ClipboardItemData } from '../../shared/agent-ipc';
 import { clipboardShared } from '../../shared/profiles';
@@ -76,9 +77,8 @@ interface SurfaceState {
   readonly surfaceId: number;
   surface: SurfacePixels;
   readonly pending: DamageCoalescer;
-  /** When the last byte of each update in `pending` arrived, and when it was drawn (only kept for metrics). */
-  receivedAt: number[];
-  drawnAt: number[];
+  /** The updates whose pixels have not all been handed yet (only kept for metrics). */
+  readonly handed: HandedUpdates | null;
   /** What the front end shows of it (made at the first flush): only pixels it lacks are sent. */
   shown: ShownPixels | null;
 }
@@ -332,7 +332,7 @@ export class EngineHost {
     this.cursorShape = leader.cursorShape;
     this.keyModifiers = leader.keyModifiers;
     for (const [key, state] of leader.surfaces) {
-      this.surfaces.set(key, { displayId: state.displayId, surfaceId: state.surfaceId, surface: state.surface, pending: new DamageCoalescer(state.surface.width, state.surface.height), receivedAt: [], drawnAt: [], shown: null });
+      this.surfaces.set(key, { displayId: state.displayId, surfaceId: state.surfaceId, surface: state.surface, pending: new DamageCoalescer(state.surface.width, state.surface.height), handed: this.handedUpdates(state.surface), shown: null });
     }
     for (const [displayId, monitors] of leader.monitors) this.monitors.set(displayId, monitors);
     for (const [displayId, maxAllowed] of leader.maxAllowed) this.maxAllowed.set(displayId, maxAllowed);
@@ -581,8 +581,12 @@ export class EngineHost {
     }
   }
 
+  private handedUpdates(surface: SurfacePixels): HandedUpdates | null {
+    return this.options.metrics ? new HandedUpdates(surface.width, surface.height) : null;
+  }
+
   private surfaceCreated(displayId: number, surfaceId: number, surface: SurfacePixels): void {
-    const state: SurfaceState = { displayId, surfaceId, surface, pending: new DamageCoalescer(surface.width, surface.height), receivedAt: [], drawnAt: [], shown: null };
+    const state: SurfaceState = { displayId, surfaceId, surface, pending: new DamageCoalescer(surface.width, surface.height), handed: this.handedUpdates(surface), shown: null };
     this.surfaces.set(surfaceKey(displayId, surfaceId), state);
     this.emit({ type: 'surfaceCreated', displayId, surfaceId, width: surface.width, height: surface.height, primary: true });
     // The renderer's new canvas is blank; send what the surface holds now.
@@ -599,9 +603,8 @@ export class EngineHost {
     if (!state) return;
     state.surface = surface;
     state.pending.add(area);
-    if (this.options.metrics && receivedAt !== undefined) {
-      state.receivedAt.push(receivedAt);
-      state.drawnAt.push(performance.now());
+    if (receivedAt !== undefined) {
+      state.handed?.drawn(area, receivedAt, performance.now());
     }
     this.scheduleFlush();
   }
@@ -705,15 +708,11 @@ export class EngineHost {
       if (done) this.framesSinceStats++;
       this.pixelBytesSinceStats += bytes;
       if (patches.length > 0) this.send({ type: 'damage', displayId: state.displayId, surfaceId: state.surfaceId, patches }, buffers);
-      if (this.options.metrics) {
-        this.options.metrics.flushed(bytes);
-        // An update counts as handed when the last band holding its pixels has gone.
-        if (done) {
-          const handedAt = performance.now();
-          state.receivedAt.forEach((receivedAt, i) => this.options.metrics?.updateHanded(handedAt - receivedAt, handedAt - state.drawnAt[i]));
-          state.receivedAt = [];
-          state.drawnAt = [];
-        }
+      const metrics = this.options.metrics;
+      if (metrics) {
+        metrics.flushed(bytes);
+        // An update counts as handed once bands sent after it was drawn have covered its area.
+        state.handed?.sent(band, performance.now(), (latencyMs, addedMs) => metrics.updateHanded(latencyMs, addedMs));
       }
     }
     this.budget.spend(sent);
