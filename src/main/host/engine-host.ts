@@ -28,6 +28,7 @@ import { GuestDisplays } from './guest-displays';
 import { PixelBudget } from './pixel-budget';
 import type { PixelBufferPool } from '../../shared/pixel-buffer-pool';
 import { ShownPixels } from './shown-pixels';
+import { takeBand } from './damage-bands';
 import { HandedUpdates } from './handed-updates';
 import type { ProfileLibrary } from './store/profile-library';
 import type { AgentRequest, ClipboardItemData } from '../../shared/agent-ipc';
@@ -81,6 +82,8 @@ interface SurfaceState {
   readonly handed: HandedUpdates | null;
   /** What the front end shows of it (made at the first flush): only pixels it lacks are sent. */
   shown: ShownPixels | null;
+  /** Where the next band of its damage starts (damage-bands.ts). */
+  sweepRow: number;
 }
 
 /**
@@ -332,7 +335,7 @@ export class EngineHost {
     this.cursorShape = leader.cursorShape;
     this.keyModifiers = leader.keyModifiers;
     for (const [key, state] of leader.surfaces) {
-      this.surfaces.set(key, { displayId: state.displayId, surfaceId: state.surfaceId, surface: state.surface, pending: new DamageCoalescer(state.surface.width, state.surface.height), handed: this.handedUpdates(state.surface), shown: null });
+      this.surfaces.set(key, { displayId: state.displayId, surfaceId: state.surfaceId, surface: state.surface, pending: new DamageCoalescer(state.surface.width, state.surface.height), handed: this.handedUpdates(state.surface), shown: null, sweepRow: 0 });
     }
     for (const [displayId, monitors] of leader.monitors) this.monitors.set(displayId, monitors);
     for (const [displayId, maxAllowed] of leader.maxAllowed) this.maxAllowed.set(displayId, maxAllowed);
@@ -586,7 +589,7 @@ export class EngineHost {
   }
 
   private surfaceCreated(displayId: number, surfaceId: number, surface: SurfacePixels): void {
-    const state: SurfaceState = { displayId, surfaceId, surface, pending: new DamageCoalescer(surface.width, surface.height), handed: this.handedUpdates(surface), shown: null };
+    const state: SurfaceState = { displayId, surfaceId, surface, pending: new DamageCoalescer(surface.width, surface.height), handed: this.handedUpdates(surface), shown: null, sweepRow: 0 };
     this.surfaces.set(surfaceKey(displayId, surfaceId), state);
     this.emit({ type: 'surfaceCreated', displayId, surfaceId, width: surface.width, height: surface.height, primary: true });
     // The renderer's new canvas is blank; send what the surface holds now.
@@ -677,7 +680,8 @@ export class EngineHost {
     let more = false;
     for (const state of this.surfaces.values()) {
       if (state.pending.isEmpty) continue;
-      const band = takeBand(state.pending, room);
+      const { rects: band, nextRow } = takeBand(state.pending, room, state.sweepRow, state.surface.height);
+      state.sweepRow = nextRow;
       if (band.length === 0) {
         more = true;
         continue;
@@ -809,33 +813,6 @@ function surfaceKey(displayId: number, surfaceId: number): string {
 function failureOf(error: unknown): Failure {
   if (error instanceof SessionError) return error.toFailure();
   return { kind: 'connect', message: error instanceof Error ? error.message : 'the session could not start' };
-}
-
-/**
- * Takes from `pending` the damage that fits in `room` bytes of RGBA (at least one row), cutting
- * a rectangle that does not fit into the rows that do and putting the rest back.
- */
-function takeBand(pending: DamageCoalescer, room: number): DamageArea[] {
-  if (room <= 0) return [];
-  const band: DamageArea[] = [];
-  for (const rect of pending.take()) {
-    const rowBytes = (rect.right - rect.left) * 4;
-    const rows = rect.bottom - rect.top;
-    if (room <= 0) {
-      pending.add(rect);
-      continue;
-    }
-    const fit = Math.max(1, Math.floor(room / rowBytes));
-    if (fit >= rows) {
-      band.push(rect);
-      room -= rows * rowBytes;
-    } else {
-      band.push({ ...rect, bottom: rect.top + fit });
-      pending.add({ ...rect, top: rect.top + fit });
-      room = 0;
-    }
-  }
-  return band;
 }
 
 function sameRect(a: VideoRect, b: VideoRect): boolean {
