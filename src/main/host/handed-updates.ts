@@ -1,22 +1,23 @@
 import type { DamageArea } from './engine-session';
 
-/** Numbers kept per pending update: left, top, right, bottom of what is left, received, drawn. */
-const FIELDS = 6;
+interface PendingUpdate {
+  /** When the last byte of the message that drew it arrived, and when it was drawn (performance.now()). */
+  readonly receivedAt: number;
+  readonly drawnAt: number;
+  /** The parts of its area no band has covered since it was drawn. */
+  remaining: DamageArea[];
+}
 
 /**
  * For the latency figures (engine-metrics.ts): which updates of one surface have had all their
  * pixels handed to the front end. An update is handed when the bands sent after it was drawn
  * have covered its whole area, whether or not other damage is still pending: under damage that
- * never stops, waiting for nothing to be pending would time the longest stretch of damage instead.
- *
- * What is left of an update is kept as one rectangle: when a band cuts a part out of its middle,
- * the rest counts as the whole (the figure can only come out late, never early). Numbers live in
- * one growing Float64Array, since this runs for each of a scrolling terminal's 8,000 updates a
- * second while the bench measures the engine's CPU. Only kept while metrics are asked for.
+ * never stops, waiting for nothing to be pending would time the longest stretch of damage
+ * instead. What is left of an update is kept exactly (bands sweep the surface and may cut an
+ * update anywhere). Only kept while metrics are asked for.
  */
 export class HandedUpdates {
-  private data = new Float64Array(1024 * FIELDS);
-  private count = 0;
+  private pending: PendingUpdate[] = [];
 
   constructor(
     private readonly width: number,
@@ -25,55 +26,49 @@ export class HandedUpdates {
 
   /** An update drew `area`; it is pending until bands cover it. */
   drawn(area: DamageArea, receivedAt: number, drawnAt: number): void {
-    if (this.data.length < (this.count + 1) * FIELDS) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    const o = this.count++ * FIELDS;
-    const d = this.data;
-    d[o] = Math.max(0, area.left);
-    d[o + 1] = Math.max(0, area.top);
-    d[o + 2] = Math.min(this.width, area.right);
-    d[o + 3] = Math.min(this.height, area.bottom);
-    d[o + 4] = receivedAt;
-    d[o + 5] = drawnAt;
+    const clipped = { left: Math.max(0, area.left), top: Math.max(0, area.top), right: Math.min(this.width, area.right), bottom: Math.min(this.height, area.bottom) };
+    const remaining = clipped.right > clipped.left && clipped.bottom > clipped.top ? [clipped] : [];
+    this.pending.push({ receivedAt, drawnAt, remaining });
   }
 
   /** `band` went to the front end at `now`: reports each update it completes (latency, drawn -> handed). */
   sent(band: readonly DamageArea[], now: number, handed: (latencyMs: number, addedMs: number) => void): void {
-    const d = this.data;
+    // Runs for every band while metrics are on (the bench measures the engine's CPU meanwhile):
+    // nothing is allocated unless a band cuts into an update without covering it.
     let kept = 0;
-    for (let i = 0; i < this.count; i++) {
-      const o = i * FIELDS;
-      let left = d[o];
-      let top = d[o + 1];
-      let right = d[o + 2];
-      let bottom = d[o + 3];
-      for (const cut of band) {
-        if (left >= right || top >= bottom) break;
-        if (cut.left >= right || cut.right <= left || cut.top >= bottom || cut.bottom <= top) continue;
-        if (cut.left <= left && cut.right >= right) {
-          // Across its whole width: the rows above or below are left (both: the whole, as said).
-          if (cut.top <= top) top = Math.min(bottom, cut.bottom);
-          else if (cut.bottom >= bottom) bottom = cut.top;
-        } else if (cut.top <= top && cut.bottom >= bottom) {
-          if (cut.left <= left) left = Math.min(right, cut.right);
-          else if (cut.right >= right) right = cut.left;
-        }
+    for (const update of this.pending) {
+      for (const rect of band) {
+        const remaining = update.remaining;
+        if (remaining.length === 0) break;
+        if (remaining.length === 1 && contains(rect, remaining[0])) update.remaining = [];
+        else if (remaining.some((part) => overlaps(part, rect))) update.remaining = remaining.flatMap((part) => subtract(part, rect));
       }
-      if (left >= right || top >= bottom) {
-        handed(now - d[o + 4], now - d[o + 5]);
-        continue;
-      }
-      const k = kept++ * FIELDS;
-      d[k] = left;
-      d[k + 1] = top;
-      d[k + 2] = right;
-      d[k + 3] = bottom;
-      d[k + 4] = d[o + 4];
-      d[k + 5] = d[o + 5];
+      if (update.remaining.length === 0) handed(now - update.receivedAt, now - update.drawnAt);
+      else this.pending[kept++] = update;
     }
-    this.count = kept;
+    this.pending.length = kept;
   }
+}
+
+function contains(outer: DamageArea, inner: DamageArea): boolean {
+  return outer.left <= inner.left && outer.top <= inner.top && outer.right >= inner.right && outer.bottom >= inner.bottom;
+}
+
+function overlaps(a: DamageArea, b: DamageArea): boolean {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
+
+/** `part` without `cut`: up to four rectangles (the rows above and below, then the sides). */
+function subtract(part: DamageArea, cut: DamageArea): DamageArea[] {
+  const top = Math.max(part.top, cut.top);
+  const bottom = Math.min(part.bottom, cut.bottom);
+  const left = Math.max(part.left, cut.left);
+  const right = Math.min(part.right, cut.right);
+  if (top >= bottom || left >= right) return [part];
+  const pieces: DamageArea[] = [];
+  if (part.top < top) pieces.push({ left: part.left, top: part.top, right: part.right, bottom: top });
+  if (bottom < part.bottom) pieces.push({ left: part.left, top: bottom, right: part.right, bottom: part.bottom });
+  if (part.left < left) pieces.push({ left: part.left, top, right: left, bottom });
+  if (right < part.right) pieces.push({ left: right, top, right: part.right, bottom });
+  return pieces;
 }

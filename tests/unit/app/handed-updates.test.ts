@@ -27,13 +27,13 @@ test('handed updates: other damage still pending does not hold back an update wh
   assert.deepEqual(handed, [5, 9]);
 });
 
-test('handed updates: a band through the middle of an update leaves it all pending (late, never early)', () => {
+test('handed updates: bands through the middle of an update leave just the rows they did not cover', () => {
   const updates = new HandedUpdates(100, 80);
   const handed: number[] = [];
   updates.drawn({ left: 0, top: 10, right: 100, bottom: 40 }, 0, 0);
   updates.sent([{ left: 0, top: 20, right: 100, bottom: 30 }], 5, (latency) => handed.push(latency));
-  updates.sent([{ left: 0, top: 10, right: 100, bottom: 20 }, { left: 0, top: 30, right: 100, bottom: 40 }], 7, (latency) => handed.push(latency));
-  assert.equal(handed.length, 0, 'rows 20-30 count as still to go');
-  updates.sent([{ left: 0, top: 0, right: 100, bottom: 80 }], 9, (latency) => handed.push(latency));
+  updates.sent([{ left: 0, top: 30, right: 100, bottom: 40 }, { left: 50, top: 10, right: 100, bottom: 20 }], 7, (latency) => handed.push(latency));
+  assert.equal(handed.length, 0, 'rows 10-20 of columns 0-50 are still to go');
+  updates.sent([{ left: 0, top: 0, right: 50, bottom: 20 }], 9, (latency) => handed.push(latency));
   assert.deepEqual(handed, [9]);
 });
