@@ -20,7 +20,7 @@ test('handed updates: other damage still pending does not hold back an update wh
   const updates = new HandedUpdates(100, 80);
   const handed: number[] = [];
   updates.drawn({ left: 0, top: 0, right: 100, bottom: 10 }, 0, 0);
-  updates.drawn({ left: 0, top: 70, right: 100, bottom: 80 }, 0, 0);
+  updates.drawn({ left: 0, top: 70, right: 100, bottom: 80 }, 0, 2);
   updates.sent([{ left: 0, top: 0, right: 100, bottom: 40 }], 5, (latency) => handed.push(latency));
   assert.deepEqual(handed, [5]);
   updates.sent([{ left: 0, top: 40, right: 100, bottom: 80 }], 9, (latency) => handed.push(latency));
@@ -36,4 +36,12 @@ test('handed updates: bands through the middle of an update leave just the rows 
   assert.equal(handed.length, 0, 'rows 10-20 of columns 0-50 are still to go');
   updates.sent([{ left: 0, top: 0, right: 50, bottom: 20 }], 9, (latency) => handed.push(latency));
   assert.deepEqual(handed, [9]);
+});
+
+test('handed updates: of updates drawn less than 2 ms apart, only the first is timed', () => {
+  const updates = new HandedUpdates(100, 80);
+  const handed: number[] = [];
+  for (let ms = 0; ms < 10; ms++) updates.drawn({ left: 0, top: 0, right: 10, bottom: 10 }, ms, ms);
+  updates.sent([{ left: 0, top: 0, right: 100, bottom: 80 }], 20, (latency) => handed.push(latency));
+  assert.deepEqual(handed, [20, 18, 16, 14, 12], 'drawn at 0, 2, 4, 6 and 8 ms');
 });
