@@ -1,4 +1,5 @@
 import type { DamageArea } from './engine-session';
+import { intersectRects } from '../surfaces/rect';
 
 interface PendingUpdate {
   /** When the last byte of the message that drew it arrived, and when it was drawn (performance.now()). */
@@ -37,9 +38,8 @@ export class HandedUpdates {
   drawn(area: DamageArea, receivedAt: number, drawnAt: number): void {
     if (drawnAt - this.lastTimedAt < MIN_GAP_MS) return;
     this.lastTimedAt = drawnAt;
-    const clipped = { left: Math.max(0, area.left), top: Math.max(0, area.top), right: Math.min(this.width, area.right), bottom: Math.min(this.height, area.bottom) };
-    const remaining = clipped.right > clipped.left && clipped.bottom > clipped.top ? [clipped] : [];
-    this.pending.push({ receivedAt, drawnAt, remaining });
+    const clipped = intersectRects(area, { left: 0, top: 0, right: this.width, bottom: this.height });
+    this.pending.push({ receivedAt, drawnAt, remaining: clipped ? [clipped] : [] });
   }
 
   /** `band` went to the front end at `now`: reports each update it completes (latency, drawn -> handed). */
@@ -52,7 +52,7 @@ export class HandedUpdates {
         const remaining = update.remaining;
         if (remaining.length === 0) break;
         if (remaining.length === 1 && contains(rect, remaining[0])) update.remaining = [];
-        else if (remaining.some((part) => overlaps(part, rect))) update.remaining = remaining.flatMap((part) => subtract(part, rect));
+        else if (remaining.some((part) => intersectRects(part, rect))) update.remaining = remaining.flatMap((part) => subtract(part, rect));
       }
       if (update.remaining.length === 0) handed(now - update.receivedAt, now - update.drawnAt);
       else this.pending[kept++] = update;
@@ -65,17 +65,11 @@ function contains(outer: DamageArea, inner: DamageArea): boolean {
   return outer.left <= inner.left && outer.top <= inner.top && outer.right >= inner.right && outer.bottom >= inner.bottom;
 }
 
-function overlaps(a: DamageArea, b: DamageArea): boolean {
-  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-}
-
 /** `part` without `cut`: up to four rectangles (the rows above and below, then the sides). */
 function subtract(part: DamageArea, cut: DamageArea): DamageArea[] {
-  const top = Math.max(part.top, cut.top);
-  const bottom = Math.min(part.bottom, cut.bottom);
-  const left = Math.max(part.left, cut.left);
-  const right = Math.min(part.right, cut.right);
-  if (top >= bottom || left >= right) return [part];
+  const common = intersectRects(part, cut);
+  if (!common) return [part];
+  const { left, top, right, bottom } = common;
   const pieces: DamageArea[] = [];
   if (part.top < top) pieces.push({ left: part.left, top: part.top, right: part.right, bottom: top });
   if (bottom < part.bottom) pieces.push({ left: part.left, top: bottom, right: part.right, bottom: part.bottom });

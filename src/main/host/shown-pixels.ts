@@ -1,5 +1,6 @@
 import { endianness } from 'node:os';
 import type { DamageArea, SurfacePixels } from './engine-session';
+import { intersectRects } from '../surfaces/rect';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 /**
@@ -97,11 +98,10 @@ export class ShownPixels {
 
   /** The front end's pixels in `rect` changed some other way: they are no longer known. */
   forget(rect: DamageArea): void {
-    const left = Math.max(0, rect.left);
-    const right = Math.min(this.width, rect.right);
-    if (right <= left) return;
-    for (let y = Math.max(0, rect.top), bottom = Math.min(this.height, rect.bottom); y < bottom; y++) {
-      this.shown.fill(UNKNOWN, y * this.width + left, y * this.width + right);
+    const inside = intersectRects(rect, { left: 0, top: 0, right: this.width, bottom: this.height });
+    if (!inside) return;
+    for (let y = inside.top; y < inside.bottom; y++) {
+      this.shown.fill(UNKNOWN, y * this.width + inside.left, y * this.width + inside.right);
     }
   }
 }
