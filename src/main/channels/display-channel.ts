@@ -65,13 +65,13 @@ export interface DisplayChannelEvents {
 /** Pixmap cache announced to the server, in pixels (spice-gtk: 80 MB of 32-bit pixels). */
 const PIXMAP_CACHE_PIXELS = (80 * 1024 * 1024) / 4;
 const GLZ_WINDOW_MIN_BYTES = 12 * 1024 * 1024;
+const GLZ_WINDOW_MAX_BYTES = 128 * 1024 * 1024;
 /**
  * All of one display's surfaces together, as the engine stores them (4 bytes a pixel). A real
  * server keeps its off-screen surfaces in the QXL device's video memory (tens of megabytes by
  * default); 1 GiB is 128 full-HD surfaces.
  */
 const MAX_SURFACE_BYTES = 1024 * 1024 * 1024;
-const GLZ_WINDOW_MAX_BYTES = 128 * 1024 * 1024;
 
 /** The GLZ window we announce: half the guest's video RAM, within spice-gtk's bounds, in pixels. */
 export function glzWindowPixels(ramHint: number): number {
@@ -85,8 +85,6 @@ export function glzWindowPixels(ramHint: number): number {
  */
 export class DisplayChannel extends Channel {
   readonly surfaces = new Map<number, Surface>();
-  /** What the surfaces' pixels take, together (MAX_SURFACE_BYTES). */
-  private surfaceBytes = 0;
   private readonly resolver: ImageResolver;
   /** Video streams (STREAM_* messages), played by the sink given in the options. */
   readonly videoStreams: VideoStreams;
@@ -297,12 +295,14 @@ export class DisplayChannel extends Channel {
     if (this.surfaces.has(create.surfaceId)) {
       throw new ProtocolError(`surface ${create.surfaceId} created twice`);
     }
-    // Each surface alone is bounded (checkImageSize); so is their sum, before allocating: a
+    // Each surface alone is bounded (checkImageSize, which Surface's constructor also runs: here
+    // first, so one too large alone is reported as such); so is their sum, before allocating: a
     // server creating surface after surface must not take the engine's memory, and with it
-    // every other session of the same process.
+    // every other session of the same process. Surfaces are few; the sum is taken afresh.
     checkImageSize(`surface ${create.surfaceId}`, create.width, create.height);
-    const bytes = create.width * create.height * 4;
-    if (this.surfaceBytes + bytes > MAX_SURFACE_BYTES) {
+    let bytes = create.width * create.height * 4;
+    for (const surface of this.surfaces.values()) bytes += surface.pixels.byteLength;
+    if (bytes > MAX_SURFACE_BYTES) {
       throw new ProtocolError(
         `surface ${create.surfaceId} (${create.width}x${create.height}) would take the display's surfaces past ${MAX_SURFACE_BYTES / 2 ** 20} MB`,
       );
@@ -310,16 +310,12 @@ export class DisplayChannel extends Channel {
     const surface = new Surface(create.surfaceId, create.width, create.height, create.format);
     const primary = (create.flags & SurfaceFlags.PRIMARY) !== 0;
     this.surfaces.set(create.surfaceId, surface);
-    this.surfaceBytes += bytes;
     if (primary) this.primarySurfaceId = create.surfaceId;
     this.events.surfaceCreated(surface, primary);
   }
 
   private destroySurface(surfaceId: number): void {
-    const surface = this.surfaces.get(surfaceId);
-    if (!surface) return;
-    this.surfaces.delete(surfaceId);
-    this.surfaceBytes -= surface.pixels.byteLength;
+    if (!this.surfaces.delete(surfaceId)) return;
     if (this.primarySurfaceId === surfaceId) this.primarySurfaceId = null;
     this.events.surfaceDestroyed(surfaceId);
   }
