@@ -15,6 +15,13 @@ import { Channel, type ChannelContext, type ChannelObserver } from './channel';
 export const MouseButton = { LEFT: 1, MIDDLE: 2, RIGHT: 3, UP: 4, DOWN: 5, SIDE: 6, EXTRA: 7 } as const;
 
 /**
+ * Input made while this channel links waits for it, up to this many messages. The display can
+ * show before the inputs channel is up (they link side by side), and a click made on the first
+ * picture must land; past the limit (a link that hangs) input is dropped, never queued unbounded.
+ */
+const HELD_INPUT_LIMIT = 256;
+
+/**
  * The inputs channel: keys as scancodes and the mouse. The server acknowledges motion every
  * 4 messages; like spice-gtk we keep at most 8 unacknowledged and coalesce the rest, so a fast
  * mouse never floods a slow link — the latest position is sent when the ack arrives.
@@ -32,6 +39,8 @@ export class InputsChannel extends Channel {
   lastRoundTripMs: number | null = null;
   private pendingPosition: { x: number; y: number; displayId: number } | null = null;
   private pendingMotion: { dx: number; dy: number } | null = null;
+  /** Messages made before the link finished, sent in order once it has. */
+  private heldInput: { type: number; body: Uint8Array }[] = [];
 
   constructor(context: ChannelContext, observer: ChannelObserver, private readonly onModifiers: (modifiers: number) => void) {
     super(3, 0, context, observer);
@@ -42,11 +51,11 @@ export class InputsChannel extends Channel {
   }
 
   keyDown(scancode: number): void {
-    for (const code of this.expand(scancode)) this.send(InputsMsgc.KEY_DOWN, encodeKeyCode(code, false));
+    for (const code of this.expand(scancode)) this.sendOrHold(InputsMsgc.KEY_DOWN, encodeKeyCode(code, false));
   }
 
   keyUp(scancode: number): void {
-    for (const code of this.expand(scancode)) this.send(InputsMsgc.KEY_UP, encodeKeyCode(code, true));
+    for (const code of this.expand(scancode)) this.sendOrHold(InputsMsgc.KEY_UP, encodeKeyCode(code, true));
   }
 
   /** Pause (0x21d) goes out as the two codes a real keyboard sends, as spice-gtk does. */
@@ -55,7 +64,7 @@ export class InputsChannel extends Channel {
   }
 
   setKeyModifiers(modifiers: number): void {
-    this.send(InputsMsgc.KEY_MODIFIERS, encodeKeyModifiers(modifiers));
+    this.sendOrHold(InputsMsgc.KEY_MODIFIERS, encodeKeyModifiers(modifiers));
   }
 
   mousePosition(x: number, y: number, displayId = 0): void {
@@ -74,7 +83,7 @@ export class InputsChannel extends Channel {
     this.flushMotion(true);
     const bit = 1 << (button - 1);
     this.buttons = pressed ? this.buttons | bit : this.buttons & ~bit;
-    this.send(pressed ? InputsMsgc.MOUSE_PRESS : InputsMsgc.MOUSE_RELEASE, encodeMouseButton(button, this.buttons));
+    this.sendOrHold(pressed ? InputsMsgc.MOUSE_PRESS : InputsMsgc.MOUSE_RELEASE, encodeMouseButton(button, this.buttons));
   }
 
   private flushMotion(force = false): void {
@@ -82,15 +91,32 @@ export class InputsChannel extends Channel {
     if (this.pendingPosition) {
       const { x, y, displayId } = this.pendingPosition;
       this.pendingPosition = null;
-      this.noteMotionSent();
-      this.send(InputsMsgc.MOUSE_POSITION, encodeMousePosition(x, y, this.buttons, displayId));
+      if (this.sendOrHold(InputsMsgc.MOUSE_POSITION, encodeMousePosition(x, y, this.buttons, displayId))) this.noteMotionSent();
     }
     if (this.pendingMotion) {
       const { dx, dy } = this.pendingMotion;
       this.pendingMotion = null;
-      this.noteMotionSent();
-      this.send(InputsMsgc.MOUSE_MOTION, encodeMouseMotion(dx, dy, this.buttons));
+      if (this.sendOrHold(InputsMsgc.MOUSE_MOTION, encodeMouseMotion(dx, dy, this.buttons))) this.noteMotionSent();
     }
+  }
+
+  /** Sends now, or holds the message while the channel links; false: dropped (closed, or too much held). */
+  private sendOrHold(type: number, body: Uint8Array): boolean {
+    if (this.state === 'ready') {
+      this.send(type, body);
+      return true;
+    }
+    if (this.state === 'closed' || this.heldInput.length >= HELD_INPUT_LIMIT) return false;
+    this.heldInput.push({ type, body });
+    return true;
+  }
+
+  protected override onReady(): void {
+    const held = this.heldInput;
+    this.heldInput = [];
+    for (const { type, body } of held) this.send(type, body);
+    // Held motion leaves now: its round trip starts now, not when it was made.
+    this.motionSentAt.fill(performance.now());
   }
 
   private noteMotionSent(): void {

@@ -15,7 +15,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /**
  * Adapts the engine's Session to what the host needs: primary surfaces only, ids instead of
  * channel objects, cursor images only when they change, and input that is dropped (not queued)
- * while the inputs channel is not up.
+ * while there is no inputs channel (between connections; one that is linking holds it).
  */
 class SpiceSessionAdapter extends TypedEmitter<EngineSessionEvents> implements EngineSession {
   private readonly session: Session;
