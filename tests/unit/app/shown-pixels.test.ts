@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ShownPixels } from '../../../src/main/host/shown-pixels';
+import type { DamageArea } from '../../../src/main/host/engine-session';
 import { surfaceRectToRgba } from '../../support/surface-rgba';
 
 const WIDTH = 40;
@@ -68,4 +69,66 @@ test('shown pixels: the alpha byte is not shown (the front end gets alpha 255); 
   assert.deepEqual(shown.refresh(s, all), [all]);
   shown.forget({ left: -5, top: -5, right: 2, bottom: 1 });
   assert.deepEqual(shown.refresh(s, all), [{ left: 0, top: 0, right: 2, bottom: 1 }], 'black pixels forgotten are sent again');
+});
+
+test('shown pixels: forgotten spans in a row grow to one; damage over an end of it shrinks it, damage inside it leaves it', () => {
+  const s = surface();
+  const shown = new ShownPixels(WIDTH, HEIGHT);
+  shown.refresh(s, all);
+  shown.forget({ left: 5, top: 2, right: 8, bottom: 3 });
+  shown.forget({ left: 20, top: 2, right: 22, bottom: 3 });
+  assert.deepEqual(shown.refresh(s, { left: 0, top: 2, right: 10, bottom: 3 }), [{ left: 5, top: 2, right: 10, bottom: 3 }], 'the span 5..22 cut to the damage');
+  assert.deepEqual(shown.refresh(s, { left: 0, top: 2, right: 10, bottom: 3 }), [], 'columns 5..10 are known again');
+  assert.deepEqual(shown.refresh(s, { left: 12, top: 2, right: 14, bottom: 3 }), [{ left: 12, top: 2, right: 14, bottom: 3 }]);
+  assert.deepEqual(shown.refresh(s, { left: 12, top: 2, right: 14, bottom: 3 }), [{ left: 12, top: 2, right: 14, bottom: 3 }], 'inside the span: still unknown, sent again');
+  assert.deepEqual(shown.refresh(s, all), [{ left: 10, top: 2, right: 22, bottom: 3 }]);
+  assert.deepEqual(shown.refresh(s, all), []);
+});
+
+test('shown pixels: a front end that applies every part shows the surface, whatever is drawn, forgotten and damaged (random runs)', () => {
+  let seed = 7;
+  const random = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const randomRect = (): DamageArea => {
+    const left = random(WIDTH);
+    const top = random(HEIGHT);
+    return { left, top, right: left + 1 + random(WIDTH - left), bottom: top + 1 + random(HEIGHT - top) };
+  };
+  for (let run = 0; run < 50; run++) {
+    const s = surface();
+    const shown = new ShownPixels(WIDTH, HEIGHT);
+    // What the front end shows: RGBA bytes, made of the parts it was sent and its own changes.
+    const page = new Uint8Array(WIDTH * HEIGHT * 4);
+    const apply = (rect: DamageArea): void => {
+      for (const part of shown.refresh(s, rect)) {
+        const bytes = new Uint8Array(shown.rgba(part));
+        const partWidth = part.right - part.left;
+        for (let y = part.top; y < part.bottom; y++) page.set(bytes.subarray((y - part.top) * partWidth * 4, (y - part.top + 1) * partWidth * 4), (y * WIDTH + part.left) * 4);
+      }
+    };
+    apply(all);
+    for (let step = 0; step < 60; step++) {
+      const action = random(4);
+      const rect = randomRect();
+      if (action === 0) {
+        // The front end changes pixels itself (a move, a video frame) and the host forgets them.
+        for (let y = rect.top; y < rect.bottom; y++) page.fill(random(256), (y * WIDTH + rect.left) * 4, (y * WIDTH + rect.right) * 4);
+        shown.forget(rect);
+      } else {
+        // A draw, often the same colours again (only the alpha byte differs), then its damage.
+        const colour = random(2) === 0 ? 0xff202020 : (random(4) << 30) | (random(3) * 0x404040);
+        for (let y = rect.top; y < rect.bottom; y++) for (let x = rect.left; x < rect.right; x++) if (random(3) > 0) s.pixels[y * WIDTH + x] = colour >>> 0;
+        apply(rect);
+        const damaged = new Uint8Array(surfaceRectToRgba(s, rect));
+        const rowBytes = (rect.right - rect.left) * 4;
+        for (let y = rect.top; y < rect.bottom; y++) {
+          const want = damaged.subarray((y - rect.top) * rowBytes, (y - rect.top + 1) * rowBytes);
+          const have = page.subarray((y * WIDTH + rect.left) * 4, (y * WIDTH + rect.right) * 4);
+          assert.deepEqual(have, want, `run ${run}, step ${step}: row ${y} of the damage as the surface has it`);
+        }
+      }
+    }
+  }
 });
