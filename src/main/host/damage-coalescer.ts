@@ -54,10 +54,10 @@ export class DamageCoalescer {
       merged = false;
       for (let i = 0; i < this.rects.length; i++) {
         const other = this.rects[i];
-        const joined = union(rect, other);
-        const overlapping = overlapArea(rect, other) > 0;
-        if (overlapping || area(joined) <= area(rect) + area(other) + MERGE_SLACK_PIXELS) {
-          rect = joined;
+        // The joined box's area, without making it: most rectangles tried do not merge.
+        const joinedArea = (Math.max(rect.right, other.right) - Math.min(rect.left, other.left)) * (Math.max(rect.bottom, other.bottom) - Math.min(rect.top, other.top));
+        if (overlapArea(rect, other) > 0 || joinedArea <= area(rect) + area(other) + MERGE_SLACK_PIXELS) {
+          rect = union(rect, other);
           this.rects.splice(i, 1);
           merged = true;
           break;
