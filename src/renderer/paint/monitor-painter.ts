@@ -10,7 +10,11 @@ export class MonitorPainter implements MonitorSink {
   private readonly context: CanvasRenderingContext2D;
 
   constructor(canvas: HTMLCanvasElement, readonly layout: MonitorLayout) {
-    const context = canvas.getContext('2d', { alpha: false });
+    // Desynchronized: patches reach the screen without waiting for the compositor's next frame,
+    // which cost the renderer a quarter of its CPU on scrolling text (docs/architecture.md).
+    // A patch may show while the screen is scanned out (tearing), as a remote display's bands
+    // arrive anyway; where the browser cannot, the canvas stays synchronized.
+    const context = canvas.getContext('2d', { alpha: false, desynchronized: true });
     if (!context) throw new Error('this browser gives no 2D canvas');
     this.context = context;
     if (canvas.width !== layout.width || canvas.height !== layout.height) {
