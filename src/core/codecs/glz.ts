@@ -123,8 +123,12 @@ function parseHeader(data: Uint8Array): GlzHeader {
 export class GlzDictionary {
   private readonly windowSize: number;
   private readonly images = new Map<number, WindowImage>();
-  /** Kept seqs in ascending order, from index `first` (evicting from the front is O(1)). */
-  private order: number[] = [];
+  /**
+   * Kept images in ascending seq order, from index `first` (evicting from the front is O(1)).
+   * Eviction walks this, not the map: with thousands of glyph strips in the window, a map lookup
+   * per image was a cache miss each (about 40 ms a scrolling-text run).
+   */
+  private order: WindowImage[] = [];
   private first = 0;
   private keptPixels = 0;
   // Id unwrapping and release tracking; see unwrapId and release.
@@ -240,25 +244,27 @@ export class GlzDictionary {
 
   private add(image: WindowImage, wire: number): void {
     const { seq } = image;
-    const old = this.images.get(seq);
-    if (old) {
-      // The same id again: only a server that reset its dictionary without telling us does
-      // this. The newest image is what later references mean.
-      this.keptPixels -= old.pixels.length;
-      this.forget(old);
+    const order = this.order;
+    if (order.length === this.first || order[order.length - 1].seq < seq) {
+      // The common case, a newer id than any kept: nothing to look up.
+      order.push(image);
     } else {
-      const order = this.order;
-      if (order.length === this.first || order[order.length - 1] < seq) {
-        order.push(seq);
+      let lo = this.first;
+      let hi = order.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (order[mid].seq < seq) lo = mid + 1;
+        else hi = mid;
+      }
+      const old = lo < order.length && order[lo].seq === seq ? order[lo] : null;
+      if (old) {
+        // The same id again: only a server that reset its dictionary without telling us does
+        // this. The newest image is what later references mean.
+        this.keptPixels -= old.pixels.length;
+        this.forget(old);
+        order[lo] = image;
       } else {
-        let lo = this.first;
-        let hi = order.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (order[mid] < seq) lo = mid + 1;
-          else hi = mid;
-        }
-        order.splice(lo, 0, seq);
+        order.splice(lo, 0, image);
       }
     }
     this.images.set(seq, image);
@@ -308,14 +314,11 @@ export class GlzDictionary {
     const order = this.order;
     const limit = MEMORY_FACTOR * this.windowSize;
     while (this.first < order.length) {
-      const seq = order[this.first];
-      if (seq >= this.releaseBelow && this.keptPixels <= limit) break;
-      const image = this.images.get(seq);
-      if (image) {
-        this.keptPixels -= image.pixels.length;
-        this.images.delete(seq);
-        this.forget(image);
-      }
+      const image = order[this.first];
+      if (image.seq >= this.releaseBelow && this.keptPixels <= limit) break;
+      this.keptPixels -= image.pixels.length;
+      this.images.delete(image.seq);
+      this.forget(image);
       this.first++;
     }
     if (this.first > 1024 && this.first * 2 > order.length) {

@@ -431,6 +431,21 @@ describe('GLZ decoder', () => {
       assertProtocolError(() => dict.decode(img(5, 1, [{ kind: 'ref', imageDist: 3, offset: 0, length: 4 }])), /not in the window/);
     });
 
+    it('an id sent again replaces the image kept under it, newest or not, and is counted once', () => {
+      const dict = new GlzDictionary(100000);
+      const img = (id: number, tokens: Token[]): Uint8Array => handMade({ type: LZ.RGB32, width: 4, height: 1, id, headDist: id }, tokens);
+      const lit = (v: number): Token[] => [{ kind: 'literal', units: [v, v + 1, v + 2, v + 3] }];
+      const ref = (id: number, back: number): Uint8Array => img(id, [{ kind: 'ref', imageDist: back, offset: 0, length: 4 }]);
+      for (let id = 0; id < 4; id++) dict.decode(img(id, lit(10 * id)));
+      dict.decode(img(3, lit(70))); // the newest again
+      dict.decode(img(1, lit(90))); // an older one again
+      assert.equal(dict.imageCount, 4);
+      assert.equal(dict.pixelCount, 16);
+      assert.deepEqual(Array.from(dict.decode(ref(4, 1)).pixels, (p) => p & 0xff), [70, 71, 72, 73]);
+      assert.deepEqual(Array.from(dict.decode(ref(5, 4)).pixels, (p) => p & 0xff), [90, 91, 92, 93]);
+      assert.deepEqual(Array.from(dict.decode(ref(6, 6)).pixels, (p) => p & 0xff), [0, 1, 2, 3]);
+    });
+
     it('stops waiting for an id that never arrives', () => {
       const dict = new GlzDictionary(100000);
       dict.decode(handMade({ type: LZ.RGB32, width: 4, height: 1, id: 0 }, [{ kind: 'literal', units: [1, 2, 3, 4] }]));
