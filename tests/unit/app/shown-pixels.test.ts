@@ -85,50 +85,87 @@ test('shown pixels: forgotten spans in a row grow to one; damage over an end of 
   assert.deepEqual(shown.refresh(s, all), []);
 });
 
-test('shown pixels: a front end that applies every part shows the surface, whatever is drawn, forgotten and damaged (random runs)', () => {
-  let seed = 7;
+/**
+ * Draws, forgets and damages at random on a `width` x `height` surface, applying every part the
+ * copy returns to a model of the front end, and checks after each damage that the model shows
+ * what the surface has there.
+ */
+function randomRuns(width: number, height: number, runs: number, seed: number): void {
   const random = (n: number): number => {
     seed = (seed * 1103515245 + 12345) >>> 0;
     return (seed >>> 8) % n;
   };
   const randomRect = (): DamageArea => {
-    const left = random(WIDTH);
-    const top = random(HEIGHT);
-    return { left, top, right: left + 1 + random(WIDTH - left), bottom: top + 1 + random(HEIGHT - top) };
+    const left = random(width);
+    const top = random(height);
+    return { left, top, right: left + 1 + random(width - left), bottom: top + 1 + random(height - top) };
   };
-  for (let run = 0; run < 50; run++) {
-    const s = surface();
-    const shown = new ShownPixels(WIDTH, HEIGHT);
+  const whole = { left: 0, top: 0, right: width, bottom: height };
+  for (let run = 0; run < runs; run++) {
+    const s = { width, height, pixels: new Uint32Array(width * height).fill(0xff202020) };
+    const shown = new ShownPixels(width, height);
     // What the front end shows: RGBA bytes, made of the parts it was sent and its own changes.
-    const page = new Uint8Array(WIDTH * HEIGHT * 4);
+    const page = new Uint8Array(width * height * 4);
     const apply = (rect: DamageArea): void => {
       for (const part of shown.refresh(s, rect)) {
         const bytes = new Uint8Array(shown.rgba(part));
         const partWidth = part.right - part.left;
-        for (let y = part.top; y < part.bottom; y++) page.set(bytes.subarray((y - part.top) * partWidth * 4, (y - part.top + 1) * partWidth * 4), (y * WIDTH + part.left) * 4);
+        for (let y = part.top; y < part.bottom; y++) page.set(bytes.subarray((y - part.top) * partWidth * 4, (y - part.top + 1) * partWidth * 4), (y * width + part.left) * 4);
       }
     };
-    apply(all);
+    apply(whole);
     for (let step = 0; step < 60; step++) {
       const action = random(4);
       const rect = randomRect();
       if (action === 0) {
         // The front end changes pixels itself (a move, a video frame) and the host forgets them.
-        for (let y = rect.top; y < rect.bottom; y++) page.fill(random(256), (y * WIDTH + rect.left) * 4, (y * WIDTH + rect.right) * 4);
+        for (let y = rect.top; y < rect.bottom; y++) page.fill(random(256), (y * width + rect.left) * 4, (y * width + rect.right) * 4);
         shown.forget(rect);
       } else {
-        // A draw, often the same colours again (only the alpha byte differs), then its damage.
+        // A draw, dense or a few pixels here and there, often the same colours again (only the
+        // alpha byte differs), then its damage.
         const colour = random(2) === 0 ? 0xff202020 : (random(4) << 30) | (random(3) * 0x404040);
-        for (let y = rect.top; y < rect.bottom; y++) for (let x = rect.left; x < rect.right; x++) if (random(3) > 0) s.pixels[y * WIDTH + x] = colour >>> 0;
+        const sparse = action === 1;
+        for (let y = rect.top; y < rect.bottom; y++) {
+          for (let x = rect.left; x < rect.right; x++) if (sparse ? random(300) === 0 : random(3) > 0) s.pixels[y * width + x] = colour >>> 0;
+        }
         apply(rect);
         const damaged = new Uint8Array(surfaceRectToRgba(s, rect));
         const rowBytes = (rect.right - rect.left) * 4;
         for (let y = rect.top; y < rect.bottom; y++) {
           const want = damaged.subarray((y - rect.top) * rowBytes, (y - rect.top + 1) * rowBytes);
-          const have = page.subarray((y * WIDTH + rect.left) * 4, (y * WIDTH + rect.right) * 4);
-          assert.deepEqual(have, want, `run ${run}, step ${step}: row ${y} of the damage as the surface has it`);
+          const have = page.subarray((y * width + rect.left) * 4, (y * width + rect.right) * 4);
+          assert.deepEqual(have, want, `${width}x${height}, run ${run}, step ${step}: row ${y} of the damage as the surface has it`);
         }
       }
     }
+  }
+}
+
+test('shown pixels: a front end that applies every part shows the surface, whatever is drawn, forgotten and damaged (random runs)', () => {
+  randomRuns(WIDTH, HEIGHT, 50, 7);
+  // Rows wide enough for the block-wise scans, with sparse changes between long equal stretches.
+  randomRuns(1500, 12, 20, 11);
+});
+
+test('shown pixels: in a wide row, a change anywhere is found exactly, alone or as the two ends of a span', () => {
+  const width = 1100;
+  const row = { left: 0, top: 0, right: width, bottom: 1 };
+  const s = { width, height: 1, pixels: new Uint32Array(width).fill(0xff000000) };
+  const shown = new ShownPixels(width, 1);
+  shown.refresh(s, row);
+  for (let x = 0; x < width; x++) {
+    s.pixels[x] = 0xff00ff00;
+    assert.deepEqual(shown.refresh(s, row), [{ left: x, top: 0, right: x + 1, bottom: 1 }], `the change at ${x}`);
+    s.pixels[x] = 0xff000000;
+    shown.refresh(s, row);
+  }
+  for (const [a, b] of [[0, width - 1], [255, 256], [3, 700], [511, 1024], [600, 1099]]) {
+    s.pixels[a] = 0xff0000ff;
+    s.pixels[b] = 0xff0000ff;
+    assert.deepEqual(shown.refresh(s, { left: 0, top: 0, right: width, bottom: 1 }), [{ left: a, top: 0, right: b + 1, bottom: 1 }], `changes at ${a} and ${b}`);
+    s.pixels[a] = 0xff000000;
+    s.pixels[b] = 0xff000000;
+    shown.refresh(s, row);
   }
 });
