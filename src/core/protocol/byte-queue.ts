@@ -28,6 +28,23 @@ export class ByteQueue {
     return this.read(n, true);
   }
 
+  /** Consumes the next n bytes (at most `length`) into `dst` at `offset`, straight from the chunks. */
+  takeInto(dst: Uint8Array, offset: number, n: number): void {
+    if (n > this.total) throw new RangeError(`takeInto: ${n} bytes asked for, ${this.total} queued`);
+    let filled = 0;
+    let index = 0;
+    let from = this.head;
+    while (filled < n) {
+      const chunk = this.chunks[index];
+      const count = Math.min(chunk.byteLength - from, n - filled);
+      dst.set(count === chunk.byteLength ? chunk : chunk.subarray(from, from + count), offset + filled);
+      filled += count;
+      index++;
+      from = 0;
+    }
+    this.advance(n);
+  }
+
   clear(): void {
     this.chunks = [];
     this.head = 0;

@@ -5,7 +5,7 @@ import { ByteQueue } from '../../core/protocol/byte-queue';
 import { hasCap } from '../../core/protocol/capabilities';
 import { AuthMechanism, BaseMsg, BaseMsgc, CHANNEL_NAMES, CommonCap, LinkError, NotifySeverity } from '../../core/protocol/constants';
 import { ProtocolError } from '../../core/protocol/errors';
-import { encodeMessage, MessageFramer, type SpiceMessage } from '../../core/protocol/framing';
+import { encodeMessage, MessageFramer, type LargeBodies, type SpiceMessage } from '../../core/protocol/framing';
 import {
   encodeAuthMechanism,
   encodeLinkRequest,
@@ -121,6 +121,11 @@ export abstract class Channel {
   protected abstract handleMessage(message: SpiceMessage): void;
   /** Called once the link succeeded, before any message arrives. */
   protected onReady(): void {}
+
+  /** Where this channel's large message bodies are gathered (framing.ts); undefined: ordinary memory. */
+  protected largeBodies(): LargeBodies | undefined {
+    return undefined;
+  }
 
   protected serverHasChannelCap(bit: number): boolean {
     return hasCap(this.serverChannelCaps, bit);
@@ -324,7 +329,7 @@ export abstract class Channel {
   private onLinkResult(code: number): void {
     if (code !== LinkError.OK) throw this.linkFailure(code);
     this.miniHeader = hasCap(this.serverCommonCaps, CommonCap.MINI_HEADER);
-    this.framer = new MessageFramer(this.miniHeader);
+    this.framer = new MessageFramer(this.miniHeader, undefined, this.largeBodies());
     this.state = 'ready';
     this.context.log.debug(`${this.name} channel linked (mini header: ${this.miniHeader})`);
     this.onReady();

@@ -49,16 +49,24 @@ class WorkerDecoder implements OffThreadDecoder {
   decodeQuic(data: Uint8Array): Promise<DecodedImage> {
     const worker = this.start();
     const id = this.nextId++;
+    if (data.buffer instanceof SharedArrayBuffer) {
+      // Gathered into shared memory as it arrived (framing.ts): the worker reads it where it is.
+      return this.ask(worker, id, data.buffer, data.byteOffset, data.byteLength);
+    }
     // One copy into shared memory, which the worker reads where it is. Its own buffer is free
     // again once the answer is in (one decode at a time), so it is reused while big enough.
     const input = this.input && this.input.byteLength >= data.byteLength ? this.input : new SharedArrayBuffer(Math.max(data.byteLength, 1 << 20));
     this.input = null;
     new Uint8Array(input).set(data);
+    return this.ask(worker, id, input, 0, data.byteLength).finally(() => {
+      this.input = input;
+    });
+  }
+
+  private ask(worker: Worker, id: number, data: SharedArrayBuffer, offset: number, length: number): Promise<DecodedImage> {
     return new Promise<DecodedImage>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, data: input, length: data.byteLength });
-    }).finally(() => {
-      this.input = input;
+      worker.postMessage({ id, data, offset, length });
     });
   }
 

@@ -2,7 +2,7 @@
  * The decode worker's side (worker_threads): decodes QUIC images posted by
  * OffThreadDecoder (off-thread-decoder.ts), one at a time, in the order they come.
  *
- * Request:  { id, data: SharedArrayBuffer, length }     the QUIC payload is data's first `length` bytes
+ * Request:  { id, data: SharedArrayBuffer, offset, length }   the QUIC payload is `length` bytes of data from `offset`
  * Answer:   { id, width, height, hasAlpha, pixels: SharedArrayBuffer }   0xAARRGGBB words
  *      or   { id, error: string }                       the decoder's one-line message
  * Return:   { recycle: SharedArrayBuffer }              pixels the engine no longer uses
@@ -16,7 +16,7 @@
 import { parentPort } from 'node:worker_threads';
 import { decodeQuic } from '../../core/codecs/quic';
 
-type Request = { readonly id: number; readonly data: SharedArrayBuffer; readonly length: number } | { readonly recycle: SharedArrayBuffer };
+type Request = { readonly id: number; readonly data: SharedArrayBuffer; readonly offset: number; readonly length: number } | { readonly recycle: SharedArrayBuffer };
 
 /** At most this many returned buffers wait for reuse. */
 const MAX_SPARE = 3;
@@ -39,10 +39,10 @@ port.on('message', (request: Request) => {
     spare.push(request.recycle);
     return;
   }
-  const { id, data, length } = request;
+  const { id, data, offset, length } = request;
   try {
     // Decoded straight into shared memory: the engine's thread reads it where it is.
-    const image = decodeQuic(new Uint8Array(data, 0, length), storage);
+    const image = decodeQuic(new Uint8Array(data, offset, length), storage);
     port.postMessage({ id, width: image.width, height: image.height, hasAlpha: image.hasAlpha, pixels: image.pixels.buffer });
   } catch (error) {
     port.postMessage({ id, error: error instanceof Error ? error.message : String(error) });

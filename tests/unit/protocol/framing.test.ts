@@ -71,3 +71,61 @@ test('ByteQueue returns views within one chunk and copies across chunks', () => 
   assert.deepEqual([...queue.take(3)!], [3, 4, 5]);
   assert.equal(queue.length, 0);
 });
+
+test('large bodies still arriving are gathered into storage of their own, under every chunking', () => {
+  const big = Uint8Array.from({ length: 50 }, (_, i) => (i * 7) & 0xff);
+  const stream = concatBytes(encodeMessage(7, body1, true, 0n), encodeMessage(302, big, true, 0n), encodeMessage(303, body3, true, 0n));
+  let gatheredAny = false;
+  for (const pieces of chunkings(stream)) {
+    const given: Uint8Array[] = [];
+    const framer = new MessageFramer(true, undefined, {
+      minBytes: 45,
+      allocate: (size) => {
+        const storage = new Uint8Array(new SharedArrayBuffer(size));
+        given.push(storage);
+        return storage;
+      },
+    });
+    let buffered = 0;
+    const messages = pieces.flatMap((piece) => {
+      buffered += piece.byteLength;
+      const out = framer.feed(piece);
+      for (const m of out) buffered -= m.body.byteLength + 6;
+      // What waits includes what is gathered; a pending message's header is already read.
+      assert.ok(framer.buffered <= buffered && framer.buffered >= buffered - 6, `${framer.buffered} of ${buffered} bytes waiting`);
+      return out;
+    });
+    assert.deepEqual(messages.map((m) => [m.type, [...m.body]]), [[7, [...body1]], [302, [...big]], [303, [...body3]]]);
+    // Gathered only when the big body straddles chunks, and then it is the storage given.
+    const bigBody = messages[1].body;
+    if (given.length > 0) {
+      gatheredAny = true;
+      assert.equal(given.length, 1, 'one storage for the one large body');
+      assert.equal(bigBody, given[0]);
+    } else {
+      assert.ok(pieces.some((piece) => piece.byteLength >= big.byteLength), 'not gathered only when a chunk held it whole');
+    }
+    assert.ok(!(messages[2].body.buffer instanceof SharedArrayBuffer), 'small bodies as before');
+  }
+  assert.ok(gatheredAny);
+});
+
+test('storage for a large body must be exactly its size', () => {
+  const stream = encodeMessage(302, new Uint8Array(50), true, 0n);
+  const framer = new MessageFramer(true, undefined, { minBytes: 10, allocate: (size) => new Uint8Array(size + 1) });
+  assert.throws(() => framer.feed(stream.subarray(0, 20)), RangeError);
+});
+
+test('ByteQueue.takeInto copies across chunks and consumes', () => {
+  const queue = new ByteQueue();
+  queue.push(Uint8Array.from([1, 2, 3]));
+  queue.push(Uint8Array.from([4, 5]));
+  queue.push(Uint8Array.from([6]));
+  queue.take(1);
+  const dst = new Uint8Array(6);
+  queue.takeInto(dst, 1, 4);
+  assert.deepEqual([...dst], [0, 2, 3, 4, 5, 0]);
+  assert.equal(queue.length, 1);
+  assert.deepEqual([...queue.take(1)!], [6]);
+  assert.throws(() => queue.takeInto(dst, 0, 1), RangeError);
+});
