@@ -31,17 +31,7 @@ export class ByteQueue {
   /** Consumes the next n bytes (at most `length`) into `dst` at `offset`, straight from the chunks. */
   takeInto(dst: Uint8Array, offset: number, n: number): void {
     if (n > this.total) throw new RangeError(`takeInto: ${n} bytes asked for, ${this.total} queued`);
-    let filled = 0;
-    let index = 0;
-    let from = this.head;
-    while (filled < n) {
-      const chunk = this.chunks[index];
-      const count = Math.min(chunk.byteLength - from, n - filled);
-      dst.set(count === chunk.byteLength ? chunk : chunk.subarray(from, from + count), offset + filled);
-      filled += count;
-      index++;
-      from = 0;
-    }
+    this.copyTo(dst, offset, n);
     this.advance(n);
   }
 
@@ -61,19 +51,24 @@ export class ByteQueue {
       return view;
     }
     const out = new Uint8Array(n);
-    let filled = 0;
-    let index = 0;
-    let offset = this.head;
-    while (filled < n) {
-      const chunk = this.chunks[index];
-      const count = Math.min(chunk.byteLength - offset, n - filled);
-      out.set(chunk.subarray(offset, offset + count), filled);
-      filled += count;
-      index++;
-      offset = 0;
-    }
+    this.copyTo(out, 0, n);
     if (consume) this.advance(n);
     return out;
+  }
+
+  /** Copies the next n bytes (at most `length`) into `dst` at `offset`, without consuming them. */
+  private copyTo(dst: Uint8Array, offset: number, n: number): void {
+    let filled = 0;
+    let index = 0;
+    let from = this.head;
+    while (filled < n) {
+      const chunk = this.chunks[index];
+      const count = Math.min(chunk.byteLength - from, n - filled);
+      dst.set(count === chunk.byteLength ? chunk : chunk.subarray(from, from + count), offset + filled);
+      filled += count;
+      index++;
+      from = 0;
+    }
   }
 
   private advance(n: number): void {
