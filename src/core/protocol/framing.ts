@@ -46,15 +46,12 @@ export class MessageFramer {
   /** The pending message's body while it is gathered chunk by chunk, and how much of it has come. */
   private gathering: Uint8Array | null = null;
   private gathered = 0;
-  private readonly largeBodies: LargeBodies;
 
   constructor(
     private readonly miniHeader: boolean,
     private readonly maxMessageSize = MAX_MESSAGE_SIZE,
-    largeBodies: LargeBodies = { allocate: (size) => new Uint8Array(size) },
-  ) {
-    this.largeBodies = largeBodies;
-  }
+    private readonly largeBodies: LargeBodies = { allocate: (size) => new Uint8Array(size) },
+  ) {}
 
   /** Bytes received but not yet part of a complete message. */
   get buffered(): number {
