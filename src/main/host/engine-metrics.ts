@@ -1,24 +1,29 @@
 import { createHook, type AsyncHook } from 'node:async_hooks';
 import { appendFileSync, closeSync, openSync, readSync, writeFileSync } from 'node:fs';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 /**
  * What the engine measures about itself for the end-to-end bench (bench/end-to-end.ts):
- * how long after its last byte arrived each display update was handed to the front end, how
- * long the event loop was ever blocked, and the process's memory. Off unless
+ * how long after its last byte arrived each display update was handed to the front end, its
+ * longest task (how long input could have waited), and the process's memory. Off unless
  * SAFFRON_ENGINE_METRICS names a file; then one JSON line is appended to it every interval:
  *
  *   {"t": epoch ms, "latencyMs": [...updates handed since the previous line], "addedMs": [...the
- *    same updates, from drawn], "flushes": n, "pixelBytes": n, "copies": n, "loopMaxMs": n,
- *    "taskMaxMs": n, "taskMaxCpuMs": n, "tasks": n, "rssMb": n}
+ *    same updates, from drawn], "flushes": n, "pixelBytes": n, "copies": n, "taskMaxMs": n,
+ *    "taskMaxCpuMs": n, "tasks": n, "rssMb": n}
  *
  * copies: COPY_BITS handed to the front end as moves (copyArea) instead of pixels.
  *
- * loopMaxMs is how late the loop's own timer ran: on a busy machine it includes time the thread
- * waited for a core. taskMaxCpuMs is the longest single callback (socket data, timer, immediate)
- * counted in this thread's own CPU time (/proc/thread-self/schedstat), which other processes
- * cannot inflate (it may overstate by up to 2 ms, see TaskTimer): how long input can have waited
- * behind the engine's own work. taskMaxMs is the longest callback's wall time.
+ * taskMaxCpuMs is the longest single callback (socket data, timer, immediate) counted in this
+ * thread's own CPU time (/proc/thread-self/schedstat), which other processes cannot inflate (it
+ * may overstate by up to 2 ms, see TaskTimer): how long input can have waited behind the
+ * engine's own work. taskMaxMs is the longest callback's wall time (it includes time spent
+ * waiting for a core).
+ *
+ * Measuring must not cost what it measures: the bench counts the engine's CPU while this runs.
+ * A loop-delay sampler (perf_hooks' monitorEventLoopDelay at 1 ms) used to run here too; its
+ * timer woke the loop a thousand times a second and cost the engine 0.35-0.45 s of CPU a
+ * scrolling-text run (2.72-2.81 s against 2.35-2.38 s, interleaved), and every callback it
+ * could have caught late is timed above anyway.
  */
 export interface EngineMetrics {
   /**
@@ -54,15 +59,11 @@ class FileEngineMetrics implements EngineMetrics {
   private pixelBytes = 0;
   private copies = 0;
   private stopped = false;
-  private readonly loop: IntervalHistogram;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly tasks: TaskTimer | null;
 
   constructor(private readonly path: string) {
     writeFileSync(path, '');
-    // 1 ms resolution: a stall is seen to within a millisecond or so.
-    this.loop = monitorEventLoopDelay({ resolution: 1 });
-    this.loop.enable();
     this.tasks = TaskTimer.start();
     this.timer = setInterval(() => this.write(), INTERVAL_MS);
     this.timer.unref();
@@ -87,7 +88,6 @@ class FileEngineMetrics implements EngineMetrics {
     this.stopped = true;
     clearInterval(this.timer);
     this.write();
-    this.loop.disable();
     this.tasks?.stop();
   }
 
@@ -99,8 +99,6 @@ class FileEngineMetrics implements EngineMetrics {
       flushes: this.flushes,
       pixelBytes: this.pixelBytes,
       copies: this.copies,
-      // The histogram is in nanoseconds; its max is the longest wait of the sampling timer.
-      loopMaxMs: Math.round(this.loop.max / 1e4) / 100,
       taskMaxMs: Math.round((this.tasks?.maxWallMs ?? 0) * 100) / 100,
       taskMaxCpuMs: Math.round((this.tasks?.maxCpuMs ?? 0) * 100) / 100,
       tasks: this.tasks?.count ?? 0,
@@ -111,7 +109,6 @@ class FileEngineMetrics implements EngineMetrics {
     this.flushes = 0;
     this.pixelBytes = 0;
     this.copies = 0;
-    this.loop.reset();
     this.tasks?.reset();
     try {
       appendFileSync(this.path, `${JSON.stringify(line)}\n`);
