@@ -43,16 +43,23 @@ const MAX_PENDING = 256;
 /** Ids on the wire keep only 24 bits of their low word (see unwrapId). */
 const ID_MASK = 0xffffff;
 
-/** One image in the window: its pixels in stream order (what references index), not output order. */
+/**
+ * One image in the window: its pixels in stream order (what references index), not output
+ * order. One object with no views of its own (pixel-slabs.ts says why): the pixels are
+ * `words[at, at + length)`, in a slab or an array of their own.
+ */
 interface WindowImage {
   readonly seq: number;
   /** Oldest image this image's window still held (seq − win_head_dist). */
   readonly head: number;
   /** Colour, alpha byte 0xff. */
-  readonly pixels: Uint32Array;
-  /** An RGBA image's alpha plane (a byte view of `alphaStorage`), else null. */
-  readonly alpha: Uint8Array | null;
-  readonly alphaStorage: Uint32Array | null;
+  readonly words: Uint32Array;
+  readonly at: number;
+  readonly length: number;
+  /** An RGBA image's alpha plane, `alphaBytes[alphaAt, alphaAt + length)`, stored in `alphaWords`; else null. */
+  readonly alphaBytes: Uint8Array | null;
+  readonly alphaAt: number;
+  readonly alphaWords: Uint32Array | null;
 }
 
 interface GlzHeader {
@@ -146,6 +153,8 @@ export class GlzDictionary {
   private readonly merged = new ScratchPixels();
   /** Storage of the kept images, reused once they leave (only with reuseEvicted). */
   private readonly slabs = new PixelSlabs();
+  /** Where storage() put the last image's words in the array it returned. */
+  private storedAt = 0;
 
   /** windowSize: the GLZ window size in pixels the client announced in MSGC_DISPLAY_INIT (glz_dictionary_window_size). */
   constructor(windowSize: number, private readonly options: { readonly reuseEvicted?: boolean } = {}) {
@@ -185,34 +194,38 @@ export class GlzDictionary {
       throw new ProtocolError(`${WHAT}: ${body} bytes cannot hold a ${width}x${height} image`);
     }
     const seq = this.unwrapId(idLow);
-    const pixels = this.storage(n);
-    let alphaStorage: Uint32Array | null = null;
-    let alpha: Uint8Array | null = null;
+    const words = this.storage(n);
+    const at = this.storedAt;
+    let alphaWords: Uint32Array | null = null;
+    let alphaBytes: Uint8Array | null = null;
+    let alphaAt = 0;
     try {
       let ip: number;
       if (type === LzImageType.RGB16) {
-        ip = this.rgb16Pass(data, HEADER_SIZE, end, pixels, seq);
+        ip = this.rgb16Pass(data, HEADER_SIZE, end, words, at, n, seq);
       } else {
-        ip = this.rgb32Pass(data, HEADER_SIZE, end, pixels, seq);
+        ip = this.rgb32Pass(data, HEADER_SIZE, end, words, at, n, seq);
         if (rgba) {
           // The pass writes every byte of the plane.
-          alphaStorage = this.storage((n + 3) >>> 2);
-          alpha = new Uint8Array(alphaStorage.buffer, alphaStorage.byteOffset, n);
-          ip = this.alphaPass(data, ip, end, alpha, seq);
+          alphaWords = this.storage((n + 3) >>> 2);
+          alphaAt = 4 * this.storedAt;
+          alphaBytes = this.options.reuseEvicted ? this.slabs.bytesOf(alphaWords) : new Uint8Array(alphaWords.buffer);
+          ip = this.alphaPass(data, ip, end, alphaBytes, alphaAt, n, seq);
         }
       }
       if (ip !== end) throw new ProtocolError(`${WHAT}: ${end - ip} trailing bytes`);
     } catch (error) {
       // Never added: its storage goes back at once.
-      this.recycle(pixels);
-      if (alphaStorage) this.recycle(alphaStorage);
+      this.recycle(words);
+      if (alphaWords) this.recycle(alphaWords);
       throw error;
     }
-    this.add({ seq, head: seq - headDist, pixels, alpha, alphaStorage }, idLow & ID_MASK);
-    if (!alpha || !alphaUsed) return { width, height, pixels: topDown ? pixels : flippedCopy(pixels, width, height), hasAlpha: false };
+    this.add({ seq, head: seq - headDist, words, at, length: n, alphaBytes, alphaAt, alphaWords }, idLow & ID_MASK);
+    const pixels = at === 0 && words.length === n ? words : words.subarray(at, at + n);
+    if (!alphaBytes || !alphaUsed) return { width, height, pixels: topDown ? pixels : flippedCopy(pixels, width, height), hasAlpha: false };
     const out = this.options.reuseEvicted ? this.merged.take(n) : new Uint32Array(n);
     out.set(pixels);
-    mergeAlpha(out, alpha);
+    mergeAlpha(out, alphaBytes.subarray(alphaAt, alphaAt + n));
     return { width, height, pixels: topDown ? out : flippedCopy(out, width, height), hasAlpha: true };
   }
 
@@ -260,7 +273,7 @@ export class GlzDictionary {
       if (old) {
         // The same id again: only a server that reset its dictionary without telling us does
         // this. The newest image is what later references mean.
-        this.keptPixels -= old.pixels.length;
+        this.keptPixels -= old.length;
         this.forget(old);
         order[lo] = image;
       } else {
@@ -268,7 +281,7 @@ export class GlzDictionary {
       }
     }
     this.images.set(seq, image);
-    this.keptPixels += image.pixels.length;
+    this.keptPixels += image.length;
 
     if (!this.started) {
       this.started = true;
@@ -281,8 +294,14 @@ export class GlzDictionary {
         this.newestSeq = seq;
         this.newestWire = wire;
       }
-      if (seq > this.contiguous) this.pending.set(seq, image.head);
-      this.advance();
+      if (seq === this.contiguous + 1 && this.pending.size === 0) {
+        // In order, nothing waiting: what advance() would do, without a map entry made and dropped.
+        this.contiguous = seq;
+        if (image.head > this.releaseBelow) this.releaseBelow = image.head;
+      } else {
+        if (seq > this.contiguous) this.pending.set(seq, image.head);
+        this.advance();
+      }
     }
     this.release();
   }
@@ -316,7 +335,7 @@ export class GlzDictionary {
     while (this.first < order.length) {
       const image = order[this.first];
       if (image.seq >= this.releaseBelow && this.keptPixels <= limit) break;
-      this.keptPixels -= image.pixels.length;
+      this.keptPixels -= image.length;
       this.images.delete(image.seq);
       this.forget(image);
       this.first++;
@@ -327,19 +346,28 @@ export class GlzDictionary {
     }
   }
 
-  /** Pixels for a new image (not zero-filled: the passes write every pixel). */
+  /**
+   * Words for a new image (not zero-filled: the passes write every pixel): the array they are
+   * in, from word `storedAt`.
+   */
   private storage(n: number): Uint32Array {
-    return this.options.reuseEvicted ? this.slabs.take(n) : new Uint32Array(n);
+    if (this.options.reuseEvicted) {
+      const store = this.slabs.take(n);
+      this.storedAt = this.slabs.takenAt;
+      return store;
+    }
+    this.storedAt = 0;
+    return new Uint32Array(n);
   }
 
-  private recycle(pixels: Uint32Array): void {
-    if (this.options.reuseEvicted) this.slabs.free(pixels);
+  private recycle(store: Uint32Array): void {
+    if (this.options.reuseEvicted) this.slabs.free(store);
   }
 
   /** Storage of an image that left the window. */
   private forget(image: WindowImage): void {
-    this.recycle(image.pixels);
-    if (image.alphaStorage) this.recycle(image.alphaStorage);
+    this.recycle(image.words);
+    if (image.alphaWords) this.recycle(image.alphaWords);
   }
 
   private lookup(seq: number, dist: number): WindowImage {
@@ -361,18 +389,22 @@ export class GlzDictionary {
   //   image distance 0: the offset is a distance back in this image, biased by 1
   //   otherwise:        the offset is from the start of the image that many ids back
 
-  /** Colour pass, 3-byte literals (B, G, R); length bias 0 (GLZ does not subtract 1 first). */
-  private rgb32Pass(src: Uint8Array, ip: number, end: number, out: Uint32Array, seq: number): number {
-    const n = out.length;
+  /**
+   * Colour pass, 3-byte literals (B, G, R); length bias 0 (GLZ does not subtract 1 first). The
+   * image is out[at, at + n): indexes below are into `out`, so every bound is checked against
+   * `at` and `limit`, never against out's own length (a slab holds other images too).
+   */
+  private rgb32Pass(src: Uint8Array, ip: number, end: number, out: Uint32Array, at: number, n: number, seq: number): number {
+    const limit = at + n;
     // Literals as one unaligned u32 load where a fourth byte exists (see lz.ts rgb32Pass).
     const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-    let op = 0;
-    while (op < n) {
+    let op = at;
+    while (op < limit) {
       if (ip >= end) throw truncated(WHAT);
       const ctrl = src[ip++];
       if (ctrl < 32) {
         const stop = op + ctrl + 1;
-        if (stop > n) throw new ProtocolError(`${WHAT}: literal run beyond the image`);
+        if (stop > limit) throw new ProtocolError(`${WHAT}: literal run beyond the image`);
         const next = ip + 3 * (ctrl + 1);
         if (next > end) throw truncated(WHAT);
         if (next < end) {
@@ -414,10 +446,10 @@ export class GlzDictionary {
         for (let i = 0; i < distBytes; i++) imageDist += src[ip++] << (8 * i);
         if (more) pixelOfs |= src[ip++] << 17;
       }
-      if (op + len > n) throw new ProtocolError(`${WHAT}: match beyond the image`);
+      if (op + len > limit) throw new ProtocolError(`${WHAT}: match beyond the image`);
       if (imageDist === 0) {
         const ref = op - pixelOfs - 1;
-        if (ref < 0) throw new ProtocolError(`${WHAT}: reference before the start of the image`);
+        if (ref < at) throw new ProtocolError(`${WHAT}: reference before the start of the image`);
         if (len < 32) {
           // Short: a loop beats the builtins' call overhead (runs and overlaps included).
           for (let i = 0; i < len; i++) out[op + i] = out[ref + i];
@@ -426,13 +458,13 @@ export class GlzDictionary {
         }
       } else {
         const image = this.lookup(seq, imageDist);
-        const from = image.pixels;
-        if (pixelOfs + len > from.length) throw new ProtocolError(`${WHAT}: reference beyond the end of an earlier image`);
-        // Kept images are opaque colour (alpha apart), so a reference is a plain copy.
+        if (pixelOfs + len > image.length) throw new ProtocolError(`${WHAT}: reference beyond the end of an earlier image`);
+        const from = image.words;
+        const ref = image.at + pixelOfs;
         if (len < 32) {
-          for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i];
+          for (let i = 0; i < len; i++) out[op + i] = from[ref + i];
         } else {
-          out.set(from.subarray(pixelOfs, pixelOfs + len), op);
+          copyFromImage(out, op, from, ref, len);
         }
       }
       op += len;
@@ -440,17 +472,17 @@ export class GlzDictionary {
     return ip;
   }
 
-  /** RGB16 pass: 2-byte big-endian x1r5g5b5 literals; length bias 1. */
-  private rgb16Pass(src: Uint8Array, ip: number, end: number, out: Uint32Array, seq: number): number {
+  /** RGB16 pass: 2-byte big-endian x1r5g5b5 literals; length bias 1. The image is out[at, at + n). */
+  private rgb16Pass(src: Uint8Array, ip: number, end: number, out: Uint32Array, at: number, n: number, seq: number): number {
     const table = rgb16ToRgb32Table();
-    const n = out.length;
-    let op = 0;
-    while (op < n) {
+    const limit = at + n;
+    let op = at;
+    while (op < limit) {
       if (ip >= end) throw truncated(WHAT);
       const ctrl = src[ip++];
       if (ctrl < 32) {
         const count = ctrl + 1;
-        if (op + count > n) throw new ProtocolError(`${WHAT}: literal run beyond the image`);
+        if (op + count > limit) throw new ProtocolError(`${WHAT}: literal run beyond the image`);
         if (ip + 2 * count > end) throw truncated(WHAT);
         const stop = op + count;
         while (op < stop) {
@@ -486,10 +518,10 @@ export class GlzDictionary {
         if (more) pixelOfs |= src[ip++] << 17;
       }
       len += 1;
-      if (op + len > n) throw new ProtocolError(`${WHAT}: match beyond the image`);
+      if (op + len > limit) throw new ProtocolError(`${WHAT}: match beyond the image`);
       if (imageDist === 0) {
         const ref = op - pixelOfs - 1;
-        if (ref < 0) throw new ProtocolError(`${WHAT}: reference before the start of the image`);
+        if (ref < at) throw new ProtocolError(`${WHAT}: reference before the start of the image`);
         if (len < 32) {
           // Short: a loop beats the builtins' call overhead (runs and overlaps included).
           for (let i = 0; i < len; i++) out[op + i] = out[ref + i];
@@ -498,12 +530,13 @@ export class GlzDictionary {
         }
       } else {
         const image = this.lookup(seq, imageDist);
-        const from = image.pixels;
-        if (pixelOfs + len > from.length) throw new ProtocolError(`${WHAT}: reference beyond the end of an earlier image`);
+        if (pixelOfs + len > image.length) throw new ProtocolError(`${WHAT}: reference beyond the end of an earlier image`);
+        const from = image.words;
+        const ref = image.at + pixelOfs;
         if (len < 32) {
-          for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i];
+          for (let i = 0; i < len; i++) out[op + i] = from[ref + i];
         } else {
-          out.set(from.subarray(pixelOfs, pixelOfs + len), op);
+          copyFromImage(out, op, from, ref, len);
         }
       }
       op += len;
@@ -511,16 +544,19 @@ export class GlzDictionary {
     return ip;
   }
 
-  /** RGBA's alpha pass: 1-byte literals; length bias 2; references copy the alpha byte only. */
-  private alphaPass(src: Uint8Array, ip: number, end: number, out: Uint8Array, seq: number): number {
-    const n = out.length;
-    let op = 0;
-    while (op < n) {
+  /**
+   * RGBA's alpha pass: 1-byte literals; length bias 2; references copy the alpha byte only. The
+   * plane is out[at, at + n) (bytes).
+   */
+  private alphaPass(src: Uint8Array, ip: number, end: number, out: Uint8Array, at: number, n: number, seq: number): number {
+    const limit = at + n;
+    let op = at;
+    while (op < limit) {
       if (ip >= end) throw truncated(WHAT);
       const ctrl = src[ip++];
       if (ctrl < 32) {
         const count = ctrl + 1;
-        if (op + count > n) throw new ProtocolError(`${WHAT}: literal run beyond the image`);
+        if (op + count > limit) throw new ProtocolError(`${WHAT}: literal run beyond the image`);
         if (ip + count > end) throw truncated(WHAT);
         const stop = op + count;
         while (op < stop) out[op++] = src[ip++];
@@ -553,10 +589,10 @@ export class GlzDictionary {
         if (more) pixelOfs |= src[ip++] << 17;
       }
       len += 2;
-      if (op + len > n) throw new ProtocolError(`${WHAT}: match beyond the image`);
+      if (op + len > limit) throw new ProtocolError(`${WHAT}: match beyond the image`);
       if (imageDist === 0) {
         const ref = op - pixelOfs - 1;
-        if (ref < 0) throw new ProtocolError(`${WHAT}: reference before the start of the image`);
+        if (ref < at) throw new ProtocolError(`${WHAT}: reference before the start of the image`);
         if (len < 32) {
           for (let i = 0; i < len; i++) out[op + i] = out[ref + i];
         } else {
@@ -564,15 +600,29 @@ export class GlzDictionary {
         }
       } else {
         const image = this.lookup(seq, imageDist);
-        if (pixelOfs + len > image.pixels.length) throw new ProtocolError(`${WHAT}: reference beyond the end of an earlier image`);
+        if (pixelOfs + len > image.length) throw new ProtocolError(`${WHAT}: reference beyond the end of an earlier image`);
         // An image without an alpha plane is opaque.
-        const from = image.alpha;
+        const from = image.alphaBytes;
         if (!from) out.fill(0xff, op, op + len);
-        else if (len < 32) for (let i = 0; i < len; i++) out[op + i] = from[pixelOfs + i];
-        else out.set(from.subarray(pixelOfs, pixelOfs + len), op);
+        else if (len < 32) for (let i = 0; i < len; i++) out[op + i] = from[image.alphaAt + pixelOfs + i];
+        else copyFromImage(out, op, from, image.alphaAt + pixelOfs, len);
       }
       op += len;
     }
     return ip;
+  }
+}
+
+/**
+ * Copies a long reference (32 units or more; the passes copy shorter ones in their own loops) of
+ * an earlier image, from[ref, ref + len), to out[op, op + len). Kept images are opaque colour
+ * (alpha apart), so a reference is a plain copy. The two images never overlap: in the same slab
+ * (the usual case) one copyWithin does it with no view made.
+ */
+function copyFromImage<T extends Uint32Array | Uint8Array>(out: T, op: number, from: T, ref: number, len: number): void {
+  if (from === out) {
+    out.copyWithin(op, ref, ref + len);
+  } else {
+    out.set(from.subarray(ref, ref + len), op);
   }
 }
