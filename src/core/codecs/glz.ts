@@ -45,22 +45,28 @@ const ID_MASK = 0xffffff;
 
 /**
  * One image in the window: its pixels in stream order (what references index), not output
- * order. One object with no views of its own (pixel-slabs.ts says why): the pixels are
- * `words[at, at + length)`, in a slab or an array of their own.
+ * order. One object with no views of its own, and reused once its image has left the window:
+ * a window image lives a second or so, long enough for the collector to move it to the old
+ * generation, where each one dropped was garbage for a full collection to find (pixel-slabs.ts).
+ * The pixels are `words[at, at + length)`, in a slab or an array of their own.
  */
 interface WindowImage {
-  readonly seq: number;
+  seq: number;
   /** Oldest image this image's window still held (seq − win_head_dist). */
-  readonly head: number;
+  head: number;
   /** Colour, alpha byte 0xff. */
-  readonly words: Uint32Array;
-  readonly at: number;
-  readonly length: number;
+  words: Uint32Array;
+  at: number;
+  length: number;
   /** An RGBA image's alpha plane, `alphaBytes[alphaAt, alphaAt + length)`, stored in `alphaWords`; else null. */
-  readonly alphaBytes: Uint8Array | null;
-  readonly alphaAt: number;
-  readonly alphaWords: Uint32Array | null;
+  alphaBytes: Uint8Array | null;
+  alphaAt: number;
+  alphaWords: Uint32Array | null;
 }
+
+/** Window images kept for reuse after they leave (see WindowImage); more are left to the collector. */
+const MAX_SPARE_IMAGES = 4096;
+const NO_WORDS = new Uint32Array(0);
 
 interface GlzHeader {
   type: LzImageType;
@@ -129,11 +135,13 @@ function parseHeader(data: Uint8Array): GlzHeader {
  */
 export class GlzDictionary {
   private readonly windowSize: number;
-  private readonly images = new Map<number, WindowImage>();
   /**
    * Kept images in ascending seq order, from index `first` (evicting from the front is O(1)).
-   * Eviction walks this, not the map: with thousands of glyph strips in the window, a map lookup
-   * per image was a cache miss each (about 40 ms a scrolling-text run).
+   * The only index of the window: ids arrive nearly always one after another, so an image is
+   * found at the place its id predicts, else by binary search (lookup). A map by id cost a cache
+   * miss per eviction (about 40 ms a scrolling-text run), and its hash table, rebuilt as
+   * thousands of ids came and went, was most of what the window left for full collections
+   * (22 MB of tables per 455,000 strips).
    */
   private order: WindowImage[] = [];
   private first = 0;
@@ -155,6 +163,8 @@ export class GlzDictionary {
   private readonly slabs = new PixelSlabs();
   /** Where storage() put the last image's words in the array it returned. */
   private storedAt = 0;
+  /** Window image objects of images that left, for the next ones (see WindowImage). */
+  private readonly spareImages: WindowImage[] = [];
 
   /** windowSize: the GLZ window size in pixels the client announced in MSGC_DISPLAY_INIT (glz_dictionary_window_size). */
   constructor(windowSize: number, private readonly options: { readonly reuseEvicted?: boolean } = {}) {
@@ -166,7 +176,7 @@ export class GlzDictionary {
 
   /** Images currently kept for reference. */
   get imageCount(): number {
-    return this.images.size;
+    return this.order.length - this.first;
   }
 
   /** Pixels currently kept for reference (bounded by 2 × windowSize). */
@@ -220,7 +230,20 @@ export class GlzDictionary {
       if (alphaWords) this.recycle(alphaWords);
       throw error;
     }
-    this.add({ seq, head: seq - headDist, words, at, length: n, alphaBytes, alphaAt, alphaWords }, idLow & ID_MASK);
+    const image = this.spareImages.pop();
+    if (image) {
+      image.seq = seq;
+      image.head = seq - headDist;
+      image.words = words;
+      image.at = at;
+      image.length = n;
+      image.alphaBytes = alphaBytes;
+      image.alphaAt = alphaAt;
+      image.alphaWords = alphaWords;
+      this.add(image, idLow & ID_MASK);
+    } else {
+      this.add({ seq, head: seq - headDist, words, at, length: n, alphaBytes, alphaAt, alphaWords }, idLow & ID_MASK);
+    }
     const pixels = at === 0 && words.length === n ? words : words.subarray(at, at + n);
     if (!alphaBytes || !alphaUsed) return { width, height, pixels: topDown ? pixels : flippedCopy(pixels, width, height), hasAlpha: false };
     const out = this.options.reuseEvicted ? this.merged.take(n) : new Uint32Array(n);
@@ -231,7 +254,6 @@ export class GlzDictionary {
 
   /** Forget every image (display RESET / INVAL_ALL_PIXMAPS wait-for semantics are the caller's). */
   clear(): void {
-    this.images.clear();
     this.slabs.clear();
     this.order = [];
     this.first = 0;
@@ -262,13 +284,7 @@ export class GlzDictionary {
       // The common case, a newer id than any kept: nothing to look up.
       order.push(image);
     } else {
-      let lo = this.first;
-      let hi = order.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (order[mid].seq < seq) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = this.lowerBound(seq);
       const old = lo < order.length && order[lo].seq === seq ? order[lo] : null;
       if (old) {
         // The same id again: only a server that reset its dictionary without telling us does
@@ -280,7 +296,6 @@ export class GlzDictionary {
         order.splice(lo, 0, image);
       }
     }
-    this.images.set(seq, image);
     this.keptPixels += image.length;
 
     if (!this.started) {
@@ -336,7 +351,6 @@ export class GlzDictionary {
       const image = order[this.first];
       if (image.seq >= this.releaseBelow && this.keptPixels <= limit) break;
       this.keptPixels -= image.length;
-      this.images.delete(image.seq);
       this.forget(image);
       this.first++;
     }
@@ -364,16 +378,42 @@ export class GlzDictionary {
     if (this.options.reuseEvicted) this.slabs.free(store);
   }
 
-  /** Storage of an image that left the window. */
+  /** An image that left the window: its storage goes back, and the object waits for reuse. */
   private forget(image: WindowImage): void {
     this.recycle(image.words);
     if (image.alphaWords) this.recycle(image.alphaWords);
+    if (this.spareImages.length >= MAX_SPARE_IMAGES) return;
+    // Holding on to the pixels would keep an array of their own alive until the object is reused.
+    image.words = NO_WORDS;
+    image.alphaBytes = null;
+    image.alphaWords = null;
+    this.spareImages.push(image);
   }
 
   private lookup(seq: number, dist: number): WindowImage {
-    const image = this.images.get(seq - dist);
-    if (!image) throw new ProtocolError(`${WHAT}: reference to image ${dist} back, which is not in the window`);
-    return image;
+    const target = seq - dist;
+    const order = this.order;
+    const first = this.first;
+    if (first < order.length) {
+      const guess = first + (target - order[first].seq);
+      if (guess >= first && guess < order.length && order[guess].seq === target) return order[guess];
+      const found = this.lowerBound(target);
+      if (found < order.length && order[found].seq === target) return order[found];
+    }
+    throw new ProtocolError(`${WHAT}: reference to image ${dist} back, which is not in the window`);
+  }
+
+  /** The index in `order` of the first kept image whose seq is not below `seq`. */
+  private lowerBound(seq: number): number {
+    const order = this.order;
+    let lo = this.first;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (order[mid].seq < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   // The passes: the LZ passes plus the GLZ reference encoding and cross-image copies. Each read
