@@ -431,6 +431,24 @@ describe('GLZ decoder', () => {
       assertProtocolError(() => dict.decode(img(5, 1, [{ kind: 'ref', imageDist: 3, offset: 0, length: 4 }])), /not in the window/);
     });
 
+    it('references find their image across gaps in the kept ids, before and after the gap closes', () => {
+      const dict = new GlzDictionary(100000, { reuseEvicted: true });
+      const img = (id: number, tokens: Token[]): Uint8Array => handMade({ type: LZ.RGB32, width: 4, height: 1, id, headDist: id }, tokens);
+      const lit = (v: number): Token[] => [{ kind: 'literal', units: [v, v + 1, v + 2, v + 3] }];
+      const ref = (id: number, back: number): Uint8Array => img(id, [{ kind: 'ref', imageDist: back, offset: 0, length: 4 }]);
+      const firstUnits = (id: number, back: number): number[] => Array.from(dict.decode(ref(id, back)).pixels, (p) => p & 0xff);
+      // Ids 0, 1, 3, 4 kept (2 comes later, from another channel): an id's place in the window
+      // no longer follows from the first id kept.
+      for (const id of [0, 1, 3, 4]) dict.decode(img(id, lit(10 * id)));
+      assert.deepEqual(firstUnits(5, 1), [40, 41, 42, 43]);
+      assert.deepEqual(firstUnits(6, 3), [30, 31, 32, 33]);
+      assert.deepEqual(firstUnits(7, 6), [10, 11, 12, 13]);
+      assertProtocolError(() => dict.decode(ref(8, 6)), /not in the window/); // id 2, not there yet
+      dict.decode(img(2, lit(20)));
+      assert.deepEqual(firstUnits(9, 7), [20, 21, 22, 23]);
+      assert.deepEqual(firstUnits(10, 6), [40, 41, 42, 43]);
+    });
+
     it('an id sent again replaces the image kept under it, newest or not, and is counted once', () => {
       const dict = new GlzDictionary(100000);
       const img = (id: number, tokens: Token[]): Uint8Array => handMade({ type: LZ.RGB32, width: 4, height: 1, id, headDist: id }, tokens);
