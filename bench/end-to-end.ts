@@ -6,10 +6,13 @@
  * No debugger is attached to Chromium. For each: wall time from the workload's start until the client shows exactly the
  * server's final framebuffer, client CPU seconds (whole process tree), bytes the server sent,
  * and peak RSS. Saffron's CPU is also broken down by process (engine; Chromium's browser,
- * renderer, GPU and network processes), and its engine reports (SAFFRON_ENGINE_METRICS) how long
- * after their last byte updates were handed to the renderer (p95), its longest task (in CPU
- * and wall time) and its own peak RSS. Run with `npm run bench -- end-to-end`; BENCH_CLIENT=saffron|remote and
- * BENCH_WORKLOAD=full|scroll run a part (while iterating; the ratios need both clients), and
+ * renderer, GPU and network processes). A second Saffron run of each workload has its engine
+ * measure itself (SAFFRON_ENGINE_METRICS, which costs CPU of its own: see saffronClient): how
+ * long after their last byte updates were handed to the renderer (p95), its longest task (in
+ * CPU and wall time) and its own peak RSS. Run with `npm run bench -- end-to-end`;
+ * BENCH_CLIENT=remote|saffron (both Saffron runs), 'saffron (' (as users run it) or 'saffron,'
+ * (measuring itself) and BENCH_WORKLOAD=full|scroll run a part (while iterating; the ratios
+ * need both clients), and
  * BENCH_WORKLOAD=smooth an opt-in third: xterm scrolling a line at a time (COPY_BITS);
  * BENCH_ENGINE_FLAGS passes Node flags to the engine (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
  */
@@ -191,43 +194,55 @@ const remoteViewer: Client = {
  * full screen) on its own Xvfb screen, and the page connects to the URI given on the command
  * line. No DevTools protocol is attached (a debugger makes Chromium copy every byte it receives);
  * the client's screen is read with xwd from its Xvfb, exactly as for remote-viewer.
+ *
+ * `measured`: the engine also measures itself (SAFFRON_ENGINE_METRICS: latency, longest task).
+ * Users never run that, and it costs the engine CPU of its own (every callback timed through
+ * async_hooks, every update followed until handed: 0.13-0.20 s of a scrolling-text run), so
+ * each workload runs Saffron twice: as users run it, for the figures compared with
+ * remote-viewer, then measuring itself, for the engine's own figures.
  */
-const saffron: Client = {
-  name: 'saffron (browser shell)',
-  async start(server) {
-    requireProgram('chromium');
-    const metricsFile = join(workDir, `engine-metrics-${Date.now()}.jsonl`);
-    const desktop = await startClientDesktop();
-    const profile = mkdtempSync(join(workDir, 'config-'));
-    const web = spawn(process.execPath, [...ENGINE_NODE_FLAGS, join(appDir, 'bin', 'saffron.js'), 'web', '--port', '0', '--kiosk', `spice://127.0.0.1:${server.port}`], {
-      // BENCH_ENGINE_LOG=FILE keeps what the engine prints (with --trace-gc in BENCH_ENGINE_FLAGS, its collections).
-      stdio: ['ignore', process.env.BENCH_ENGINE_LOG ? openSync(process.env.BENCH_ENGINE_LOG, 'a') : 'ignore', 'ignore'],
-      env: { ...process.env, DISPLAY: desktop.display, SAFFRON_BROWSER: '/usr/bin/chromium', SAFFRON_ENGINE_METRICS: metricsFile, XDG_CONFIG_HOME: profile },
-    });
-    const screen = (): Promise<RgbImage> => xwdOf(desktop.display);
-    const running: RunningClient = {
-      fingerprint: async () => fingerprintOf(await screen()),
-      // Chromium is the engine's child (saffron web starts it): one tree holds the whole client.
-      roots: () => [web.pid!],
-      parts: () => ({ engine: [web.pid!], ...chromiumParts(childrenOf(web.pid!)) }),
-      displayServer: () => desktop.pids,
-      selfReport: (from, to) => engineReport(metricsFile, from, to),
-      screen,
-      async stop() {
-        // SIGTERM: saffron web ends its session and the Chromium it started, then exits.
-        await endProcess(web, 5000);
-        await desktop.stop();
-      },
-    };
-    try {
-      await waitUntilShown(running, await server.xwd(), 'saffron-connect', 60_000);
-    } catch (error) {
-      await running.stop();
-      throw error;
-    }
-    return running;
-  },
-};
+function saffronClient(measured: boolean): Client {
+  return {
+    name: measured ? 'saffron, measuring itself' : 'saffron (browser shell)',
+    start: (server) => startSaffron(server, measured),
+  };
+}
+const saffron = saffronClient(false);
+const saffronMeasured = saffronClient(true);
+
+async function startSaffron(server: XspiceServer, measured: boolean): Promise<RunningClient> {
+  requireProgram('chromium');
+  const metricsFile = join(workDir, `engine-metrics-${Date.now()}.jsonl`);
+  const desktop = await startClientDesktop();
+  const profile = mkdtempSync(join(workDir, 'config-'));
+  const web = spawn(process.execPath, [...ENGINE_NODE_FLAGS, join(appDir, 'bin', 'saffron.js'), 'web', '--port', '0', '--kiosk', `spice://127.0.0.1:${server.port}`], {
+    // BENCH_ENGINE_LOG=FILE keeps what the engine prints (with --trace-gc in BENCH_ENGINE_FLAGS, its collections).
+    stdio: ['ignore', process.env.BENCH_ENGINE_LOG ? openSync(process.env.BENCH_ENGINE_LOG, 'a') : 'ignore', 'ignore'],
+    env: { ...process.env, DISPLAY: desktop.display, SAFFRON_BROWSER: '/usr/bin/chromium', XDG_CONFIG_HOME: profile, ...(measured ? { SAFFRON_ENGINE_METRICS: metricsFile } : {}) },
+  });
+  const screen = (): Promise<RgbImage> => xwdOf(desktop.display);
+  const running: RunningClient = {
+    fingerprint: async () => fingerprintOf(await screen()),
+    // Chromium is the engine's child (saffron web starts it): one tree holds the whole client.
+    roots: () => [web.pid!],
+    parts: () => ({ engine: [web.pid!], ...chromiumParts(childrenOf(web.pid!)) }),
+    displayServer: () => desktop.pids,
+    selfReport: measured ? (from, to) => engineReport(metricsFile, from, to) : undefined,
+    screen,
+    async stop() {
+      // SIGTERM: saffron web ends its session and the Chromium it started, then exits.
+      await endProcess(web, 5000);
+      await desktop.stop();
+    },
+  };
+  try {
+    await waitUntilShown(running, await server.xwd(), 'saffron-connect', 60_000);
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+  return running;
+}
 
 /** Extra Node flags for the engine (BENCH_ENGINE_FLAGS, e.g. --cpu-prof --cpu-prof-dir=DIR). */
 const ENGINE_NODE_FLAGS = (process.env.BENCH_ENGINE_FLAGS ?? '').split(' ').filter(Boolean);
@@ -426,7 +441,7 @@ async function main(): Promise<void> {
   const workloads = onlyWorkload === 'smooth' ? [smoothText] : [photo, text];
   for (const workload of workloads.filter((w) => !onlyWorkload || w.name.startsWith(onlyWorkload))) {
     const results: Record<string, Result> = {};
-    for (const client of [remoteViewer, saffron].filter((c) => !onlyClient || c.name.startsWith(onlyClient))) {
+    for (const client of [remoteViewer, saffron, saffronMeasured].filter((c) => !onlyClient || c.name.startsWith(onlyClient))) {
       const result = await measure(client, workload);
       results[client.name] = result;
       console.log(`${`${workload.name} / ${client.name}`.padEnd(58)}${pad(result.wallSeconds.toFixed(2), 9)}${pad(result.cpuSeconds.toFixed(2), 9)}${pad(result.megabytes.toFixed(1), 10)}${pad(result.peakRssMb.toFixed(0), 13)}  (cpu: ${Object.entries(result.cpuParts).filter(([, v]) => v >= 0.005).map(([n, v]) => `${n} ${v.toFixed(2)}`).join(', ')}; not counted: its X server ${result.displayServerCpuSeconds.toFixed(2)})`);
