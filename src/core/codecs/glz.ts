@@ -86,9 +86,8 @@ interface GlzHeader {
 //  17 stride         u32 bytes per source row (width × bytes per pixel for the RGB types)
 //  21 id             u64 image id (high word, low word)
 //  29 win_head_dist  u32 distance from this id back to the oldest image of the server's window
-function parseHeader(data: Uint8Array): GlzHeader {
+function parseHeader(data: Uint8Array, view: DataView): GlzHeader {
   if (data.length < HEADER_SIZE) throw truncated(WHAT);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const magic = view.getUint32(0);
   if (magic !== LZ_MAGIC) throw new ProtocolError(`${WHAT}: bad magic 0x${magic.toString(16)}`);
   const version = view.getUint32(4);
@@ -191,7 +190,10 @@ export class GlzDictionary {
    * with no copy and hasAlpha false; otherwise as a copy with its alpha merged in.
    */
   decode(data: Uint8Array, alphaUsed = true): DecodedImage {
-    const { type, topDown, width, height, idLow, headDist } = parseHeader(data);
+    // One view of the payload for the header and the colour pass's literals (a terminal decodes
+    // thousands of glyph strips a second, and a DataView is costly to make).
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const { type, topDown, width, height, idLow, headDist } = parseHeader(data, view);
     const n = width * height;
     // The server refuses to GLZ-encode an image larger than its window (it falls back to LZ).
     if (n > this.windowSize) {
@@ -214,7 +216,7 @@ export class GlzDictionary {
       if (type === LzImageType.RGB16) {
         ip = this.rgb16Pass(data, HEADER_SIZE, end, words, at, n, seq);
       } else {
-        ip = this.rgb32Pass(data, HEADER_SIZE, end, words, at, n, seq);
+        ip = this.rgb32Pass(data, view, HEADER_SIZE, end, words, at, n, seq);
         if (rgba) {
           // The pass writes every byte of the plane.
           alphaWords = this.storage((n + 3) >>> 2);
@@ -434,10 +436,10 @@ export class GlzDictionary {
    * image is out[at, at + n): indexes below are into `out`, so every bound is checked against
    * `at` and `limit`, never against out's own length (a slab holds other images too).
    */
-  private rgb32Pass(src: Uint8Array, ip: number, end: number, out: Uint32Array, at: number, n: number, seq: number): number {
+  private rgb32Pass(src: Uint8Array, view: DataView, ip: number, end: number, out: Uint32Array, at: number, n: number, seq: number): number {
     const limit = at + n;
-    // Literals as one unaligned u32 load where a fourth byte exists (see lz.ts rgb32Pass).
-    const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    // Literals as one unaligned u32 load (through `view`, over `src`) where a fourth byte exists
+    // (see lz.ts rgb32Pass).
     let op = at;
     while (op < limit) {
       if (ip >= end) throw truncated(WHAT);
