@@ -17,14 +17,28 @@ export class PlaneDecoder {
   bits!: QuicBits;
   px: Int32Array = new Int32Array(0);
   width = 0;
+  /** Where row 0 starts in `px`, and how far apart rows are (as in quic-rgb.ts). */
+  base = 0;
+  stride = 0;
+  /**
+   * Two rows at px[base] used in turn, each cleared before it is decoded into: the plane is
+   * only needed as the next row's context (an RGBA image decoded onto a surface without alpha).
+   */
+  twoRows = false;
   /** 0 for gray (later replicated by quic.ts), 24 for alpha. */
   shift = 0;
 
-  /** Prepares for a new image; the decoder and its model are reused from image to image. */
-  reset(bits: QuicBits, px: Int32Array, width: number, shift: number): void {
+  /**
+   * Prepares for a new image; the decoder and its model are reused from image to image. Row y
+   * is px[base + y * stride, + width), or with `twoRows` px[base + (y % 2) * width, + width).
+   */
+  reset(bits: QuicBits, px: Int32Array, width: number, shift: number, base = 0, stride = width, twoRows = false): void {
     this.bits = bits;
     this.px = px;
     this.width = width;
+    this.base = base;
+    this.stride = stride;
+    this.twoRows = twoRows;
     this.shift = shift;
     if (this.corr.length < width + 1) this.corr = new Uint8Array(width + 1);
     this.models.reset(FAMILY_8BPC, 1);
@@ -35,11 +49,21 @@ export class PlaneDecoder {
   decodeRow(y: number): void {
     const { corr, state, width } = this;
     corr[0] = y === 0 ? 0 : corr[1]!;
-    const cur = y * width;
+    let cur: number;
+    let prev: number;
+    if (this.twoRows) {
+      cur = this.base + (y & 1) * width;
+      prev = this.base + ((y + 1) & 1) * width;
+      // Samples are ORed in.
+      this.px.fill(0, cur, cur + width);
+    } else {
+      cur = this.base + y * this.stride;
+      prev = cur - this.stride;
+    }
     for (let x = 0; x < width; ) {
       const length = state.segmentLength(width - x);
-      if (y === 0) firstRowSegment(this, x, x + length, state.waitMask());
-      else rowSegment(this, cur, x, x + length, state.waitMask());
+      if (y === 0) firstRowSegment(this, cur, x, x + length, state.waitMask());
+      else rowSegment(this, cur, prev, x, x + length, state.waitMask());
       // The trigger may change with the wait mask: updates counted under the old one go first.
       this.models.flush();
       state.segmentDone(length);
@@ -49,7 +73,8 @@ export class PlaneDecoder {
   }
 }
 
-function firstRowSegment(d: PlaneDecoder, start: number, end: number, waitmask: number): void {
+/** First row (at px[cur]). */
+function firstRowSegment(d: PlaneDecoder, cur: number, start: number, end: number, waitmask: number): void {
   const words = d.bits.words;
   const px = d.px;
   const corr = d.corr;
@@ -61,7 +86,7 @@ function firstRowSegment(d: PlaneDecoder, start: number, end: number, waitmask: 
   const shift = d.shift;
   let pos = d.bits.pos;
   let stop = start + state.waitcnt;
-  let left = start === 0 ? 0 : (px[start - 1]! >>> shift) & 0xff;
+  let left = start === 0 ? 0 : (px[cur + start - 1]! >>> shift) & 0xff;
   let i = start;
   while (i < end) {
     const q = pos >>> 5;
@@ -72,7 +97,7 @@ function firstRowSegment(d: PlaneDecoder, start: number, end: number, waitmask: 
       const flat = Math.min(Math.clz32(~bits), end - i);
       if (flat > 0) {
         const flatEnd = i + flat;
-        if (left !== 0) for (let k = i; k < flatEnd; k++) px[k] |= left << shift;
+        if (left !== 0) for (let k = cur + i, e = cur + flatEnd; k < e; k++) px[k] |= left << shift;
         for (let k = i + 1; k <= flatEnd; k++) corr[k] = 0;
         pos += flat;
         let updates = 0;
@@ -99,7 +124,7 @@ function firstRowSegment(d: PlaneDecoder, start: number, end: number, waitmask: 
     }
     corr[i + 1] = v;
     left = (table[v]! + left) & 0xff;
-    px[i] |= left << shift;
+    px[cur + i] |= left << shift;
     if (i === stop) {
       models.update(0, corr[i]!, v, trigger);
       stop = i + 1 + (state.nextRandom() & waitmask);
@@ -110,7 +135,8 @@ function firstRowSegment(d: PlaneDecoder, start: number, end: number, waitmask: 
   d.bits.pos = pos;
 }
 
-function rowSegment(d: PlaneDecoder, cur: number, start: number, end: number, waitmask: number): void {
+/** A later row at px[cur], its row above at px[prev]. */
+function rowSegment(d: PlaneDecoder, cur: number, prev: number, start: number, end: number, waitmask: number): void {
   const bitStream = d.bits;
   const words = bitStream.words;
   const px = d.px;
@@ -121,7 +147,6 @@ function rowSegment(d: PlaneDecoder, cur: number, start: number, end: number, wa
   const state = d.state;
   const trigger = state.trigger;
   const shift = d.shift;
-  const prev = cur - d.width;
   let pos = bitStream.pos;
   let i = start;
   let stop = start + state.waitcnt;

@@ -52,15 +52,23 @@ export class RgbDecoder {
   /** Output pixels, as int32 so that reads never produce doubles. */
   px: Int32Array = new Int32Array(0);
   width = 0;
+  /** Where row 0 starts in `px`, and how far apart rows are (the image may be written onto a surface). */
+  base = 0;
+  stride = 0;
   mask = 0;
   /** Alpha byte of the pixels written (0xff000000, or 0 when an alpha plane follows). */
   alpha = 0;
 
-  /** Prepares for a new image; the decoder and its models are reused from image to image. */
-  reset(bits: QuicBits, px: Int32Array, width: number, family: QuicFamily, alpha: number): void {
+  /**
+   * Prepares for a new image; the decoder and its models are reused from image to image. Row y
+   * goes to px[base + y * stride, + width) (the caller has checked that it fits).
+   */
+  reset(bits: QuicBits, px: Int32Array, width: number, family: QuicFamily, alpha: number, base = 0, stride = width): void {
     this.bits = bits;
     this.px = px;
     this.width = width;
+    this.base = base;
+    this.stride = stride;
     this.mask = family.mask;
     this.alpha = alpha;
     if (this.corr.length < 3 * (width + 1)) this.corr = new Uint8Array(3 * (width + 1));
@@ -75,10 +83,10 @@ export class RgbDecoder {
     corr[0] = y === 0 ? 0 : corr[3]!;
     corr[1] = y === 0 ? 0 : corr[4]!;
     corr[2] = y === 0 ? 0 : corr[5]!;
-    const cur = y * width;
+    const cur = this.base + y * this.stride;
     for (let x = 0; x < width; ) {
       const length = state.segmentLength(width - x);
-      if (y === 0) firstRowSegment(this, x, x + length, state.waitMask());
+      if (y === 0) firstRowSegment(this, cur, x, x + length, state.waitMask());
       else rowSegment(this, cur, x, x + length, state.waitMask());
       // The trigger may change with the wait mask: updates counted under the old one go first.
       this.models.flush();
@@ -89,8 +97,8 @@ export class RgbDecoder {
   }
 }
 
-/** First row: predicted from the left neighbour only, and no run-length mode. */
-function firstRowSegment(d: RgbDecoder, start: number, end: number, waitmask: number): void {
+/** First row (at px[cur]): predicted from the left neighbour only, and no run-length mode. */
+function firstRowSegment(d: RgbDecoder, cur: number, start: number, end: number, waitmask: number): void {
   const words = d.bits.words;
   const px = d.px;
   const corr = d.corr;
@@ -106,7 +114,7 @@ function firstRowSegment(d: RgbDecoder, start: number, end: number, waitmask: nu
   // `left >>> 16` still carries the alpha byte above red, and so on: the bits above the sample
   // are multiples of 2^bpc and vanish in `& mask`. Pixel 0 has no left neighbour: it is the
   // residual alone.
-  let left = start === 0 ? 0 : px[start - 1]!;
+  let left = start === 0 ? 0 : px[cur + start - 1]!;
   let i = start;
   let c3 = 3 * start;
   while (i < end) {
@@ -120,7 +128,7 @@ function firstRowSegment(d: RgbDecoder, start: number, end: number, waitmask: nu
       const flat = Math.min(ONES_TO_PIXELS[Math.clz32(~bits)]!, end - i);
       if (flat > 0) {
         const flatEnd = i + flat;
-        for (let k = i; k < flatEnd; k++) px[k] = left;
+        for (let k = cur + i, e = cur + flatEnd; k < e; k++) px[k] = left;
         for (let k = c3 + 3, e = c3 + 3 + 3 * flat; k < e; k++) corr[k] = 0;
         pos += 3 * flat;
         let updates = 0;
@@ -191,7 +199,7 @@ function firstRowSegment(d: RgbDecoder, start: number, end: number, waitmask: nu
       (((table[red]! + (left >>> 16)) & mask) << 16) |
       (((table[green]! + (left >>> 8)) & mask) << 8) |
       ((table[blue]! + left) & mask);
-    px[i] = left;
+    px[cur + i] = left;
     if (i === stop) {
       models.update(0, corr[c3]!, red, trigger);
       models.update(1, corr[c3 + 1]!, green, trigger);
@@ -223,7 +231,7 @@ function rowSegment(d: RgbDecoder, cur: number, start: number, end: number, wait
   const mask = d.mask;
   const state = d.state;
   const trigger = state.trigger;
-  const prev = cur - d.width;
+  const prev = cur - d.stride;
   let pos = bitStream.pos;
   let i = start;
   let c3 = 3 * i;

@@ -71,30 +71,7 @@ const WIDEN_5 = Uint8Array.from({ length: 32 }, (_, v) => (v << 3) | (v >>> 2));
  * `allocate` gives the output (zero-filled, `words` long): the decode worker asks for shared memory.
  */
 export function decodeQuic(data: Uint8Array, allocate: (words: number) => Uint32Array = (words) => new Uint32Array(words)): DecodedImage {
-  if (data.length < 6 * 4) throw new ProtocolError('QUIC image: truncated header');
-  if (readWord(data, 0) !== QUIC_MAGIC) throw new ProtocolError('QUIC image: bad magic');
-  const version = readWord(data, 4);
-  if (version !== QUIC_VERSION) throw new ProtocolError(`QUIC image: unsupported version ${version}`);
-  const type = readWord(data, 8);
-  if (type === QuicImageType.INVALID || type > QuicImageType.RGBA) {
-    throw new ProtocolError(`QUIC image: bad image type ${type}`);
-  }
-  const width = readWord(data, 12);
-  const height = readWord(data, 16);
-  if (width === 0 || height === 0) throw new ProtocolError(`QUIC image: invalid size ${width}x${height}`);
-  checkImageSize('QUIC image', width, height);
-
-  // Every codeword is at least one bit, and only pixels from the fourth of a row on can be in a
-  // run, so a payload shorter than this cannot be complete: refuse it before allocating.
-  const channels = CHANNELS[type]!;
-  const minBits = HEADER_BITS + channels * (width + (height - 1) * Math.min(width, 3)) + 32;
-  if (minBits > (data.length >>> 2) * 32) throw new ProtocolError('QUIC image: truncated stream');
-
-  // Zero words after the payload, for a truncated or corrupt stream to overrun during one row
-  // before the per-row check notices: a row pass reads under 100 bits per pixel (three
-  // codewords of at most 26 bits, plus at most 16 bits of run overhead), and we allow 160.
-  stream.load(data, width * 5 + 8);
-  stream.pos = HEADER_BITS;
+  const { type, width, height } = begin(data);
   const pixels = allocate(width * height);
   const px = new Int32Array(pixels.buffer, pixels.byteOffset, pixels.length);
 
@@ -123,6 +100,102 @@ export function decodeQuic(data: Uint8Array, allocate: (words: number) => Uint32
     }
   }
   return { width, height, pixels, hasAlpha: type === QuicImageType.RGBA };
+}
+
+/**
+ * Where decodeQuicOnto writes: an image of `width` x `height` pixels whose top-left lands at
+ * (x, y) of a surface `surfaceWidth` pixels wide, stored in `pixels` (0xAARRGGBB words).
+ * `opaque`: the surface has no alpha, so an RGBA image's alpha is not kept (0xFF instead).
+ */
+export interface QuicDestination {
+  readonly pixels: Uint32Array;
+  readonly surfaceWidth: number;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly opaque: boolean;
+}
+
+/** The QUIC types decodeQuicOnto takes: 32-bit colour, with or without alpha. */
+const ONTO_TYPES: readonly number[] = [QuicImageType.RGB24, QuicImageType.RGB32, QuicImageType.RGBA];
+
+/** Whether decodeQuicOnto takes this payload's type (its header's; false when there is none). */
+export function decodesOnto(data: Uint8Array): boolean {
+  return data.length >= 12 && ONTO_TYPES.includes(readWord(data, 8));
+}
+
+/**
+ * Decodes a 32-bit colour QUIC image (RGB32, RGB24, RGBA) straight onto a surface, where a plain
+ * copy of it would land (the decode worker does this for a full-screen photo: no 8 MB image to
+ * copy afterwards). The pixels are those a copy of decodeQuic's image leaves: its words, with
+ * alpha 0xFF on a surface without alpha. Another type, or an image of another size than `to`
+ * says, is refused with a ProtocolError before a pixel is written; a stream found corrupt later
+ * leaves the rows decoded so far.
+ */
+export function decodeQuicOnto(data: Uint8Array, to: QuicDestination): void {
+  const { type, width, height } = begin(data);
+  if (!ONTO_TYPES.includes(type)) throw new ProtocolError(`QUIC image: type ${type} cannot be decoded onto a surface`);
+  if (width !== to.width || height !== to.height) throw new ProtocolError(`QUIC image: ${width}x${height}, not the ${to.width}x${to.height} announced`);
+  const surfaceWidth = to.surfaceWidth;
+  if (!Number.isInteger(to.x) || !Number.isInteger(to.y) || to.x < 0 || to.y < 0 || to.x + width > surfaceWidth || (to.y + height) * surfaceWidth > to.pixels.length) {
+    throw new ProtocolError(`QUIC image: ${width}x${height} at (${to.x},${to.y}) is not inside the surface`);
+  }
+  const px = new Int32Array(to.pixels.buffer, to.pixels.byteOffset, to.pixels.length);
+  const base = to.y * surfaceWidth + to.x;
+  if (type !== QuicImageType.RGBA) {
+    rgbDecoder.reset(stream, px, width, FAMILY_8BPC, OPAQUE, base, surfaceWidth);
+    for (let y = 0; y < height; y++) rgbDecoder.decodeRow(y);
+    return;
+  }
+  if (to.opaque) {
+    // A surface without alpha: the colour goes there opaque, and the alpha plane, which must
+    // still be decoded (it is interleaved with the colour, and each row is the next one's
+    // context), into two rows of its own.
+    if (alphaRows.length < 2 * width) alphaRows = new Int32Array(2 * width);
+    rgbDecoder.reset(stream, px, width, FAMILY_8BPC, OPAQUE, base, surfaceWidth);
+    planeDecoder.reset(stream, alphaRows, width, 24, 0, width, true);
+  } else {
+    // The colour leaves the alpha byte 0 for the alpha plane to fill in.
+    rgbDecoder.reset(stream, px, width, FAMILY_8BPC, 0, base, surfaceWidth);
+    planeDecoder.reset(stream, px, width, 24, base, surfaceWidth);
+  }
+  for (let y = 0; y < height; y++) {
+    rgbDecoder.decodeRow(y);
+    planeDecoder.decodeRow(y);
+  }
+}
+
+/** The alpha plane's two rows when an RGBA image is decoded onto a surface without alpha. */
+let alphaRows = new Int32Array(0);
+
+/** Checks the header and loads the stream (positioned after the header): the image's type and size. */
+function begin(data: Uint8Array): { type: number; width: number; height: number } {
+  if (data.length < 6 * 4) throw new ProtocolError('QUIC image: truncated header');
+  if (readWord(data, 0) !== QUIC_MAGIC) throw new ProtocolError('QUIC image: bad magic');
+  const version = readWord(data, 4);
+  if (version !== QUIC_VERSION) throw new ProtocolError(`QUIC image: unsupported version ${version}`);
+  const type = readWord(data, 8);
+  if (type === QuicImageType.INVALID || type > QuicImageType.RGBA) {
+    throw new ProtocolError(`QUIC image: bad image type ${type}`);
+  }
+  const width = readWord(data, 12);
+  const height = readWord(data, 16);
+  if (width === 0 || height === 0) throw new ProtocolError(`QUIC image: invalid size ${width}x${height}`);
+  checkImageSize('QUIC image', width, height);
+
+  // Every codeword is at least one bit, and only pixels from the fourth of a row on can be in a
+  // run, so a payload shorter than this cannot be complete: refuse it before allocating.
+  const channels = CHANNELS[type]!;
+  const minBits = HEADER_BITS + channels * (width + (height - 1) * Math.min(width, 3)) + 32;
+  if (minBits > (data.length >>> 2) * 32) throw new ProtocolError('QUIC image: truncated stream');
+
+  // Zero words after the payload, for a truncated or corrupt stream to overrun during one row
+  // before the per-row check notices: a row pass reads under 100 bits per pixel (three
+  // codewords of at most 26 bits, plus at most 16 bits of run overhead), and we allow 160.
+  stream.load(data, width * 5 + 8);
+  stream.pos = HEADER_BITS;
+  return { type, width, height };
 }
 
 /** The little-endian 32-bit word at byte `offset` (the header's fields). */

@@ -20,7 +20,7 @@ import {
   parseSurfaceDestroy,
   type Head,
 } from '../../core/protocol/display-messages';
-import type { DisplayBase, Image, Rect } from '../../core/protocol/display-types';
+import type { DisplayBase, DrawCopy, Image, Rect } from '../../core/protocol/display-types';
 import { checkImageSize, ProtocolError } from '../../core/protocol/errors';
 import type { LargeBodies, SpiceMessage } from '../../core/protocol/framing';
 import * as canvas from '../surfaces/canvas';
@@ -32,6 +32,7 @@ import { drawText } from '../surfaces/text';
 import { drawTransparent } from '../surfaces/transparent';
 import { ImageResolver } from '../surfaces/image-resolver';
 import { Surface } from '../surfaces/surface';
+import { quicCopyDestination } from '../surfaces/copy-onto';
 import { copyBitsMove, type SurfaceMove } from '../surfaces/copy-bits-move';
 import type { DisplayResources } from '../surfaces/display-resources';
 import type { SessionError } from '../session/session-error';
@@ -177,6 +178,7 @@ export class DisplayChannel extends Channel {
       }
       case DisplayMsg.DRAW_COPY: {
         const op = parseDrawCopy(body);
+        if (this.decodeOntoSurface(op)) return;
         this.drawWithSource(op.base, op.source, (s) => canvas.drawCopy(s, op, this.resolver.resolve));
         return;
       }
@@ -316,7 +318,8 @@ export class DisplayChannel extends Channel {
         `surface ${create.surfaceId} (${create.width}x${create.height}) would take the display's surfaces past ${MAX_SURFACE_BYTES / 2 ** 20} MB`,
       );
     }
-    const surface = new Surface(create.surfaceId, create.width, create.height, create.format);
+    // In shared memory when a decode worker may draw a photo straight onto it (decodeOntoSurface).
+    const surface = new Surface(create.surfaceId, create.width, create.height, create.format, this.options.offThreadDecoder !== undefined);
     const primary = (create.flags & SurfaceFlags.PRIMARY) !== 0;
     this.surfaces.set(create.surfaceId, surface);
     if (primary) this.primarySurfaceId = create.surfaceId;
@@ -338,6 +341,35 @@ export class DisplayChannel extends Channel {
     if (!surface) throw new ProtocolError(`drawing on surface ${base.surfaceId}, which does not exist`);
     const damaged = operation(surface);
     if (damaged) this.events.damage(surface, damaged, this.messageArrivedAt, moved || undefined);
+  }
+
+  /**
+   * A DRAW_COPY that is a large QUIC image copied whole onto a surface (quicCopyDestination): the
+   * decode worker writes it straight onto the surface, and later messages wait for it, as for
+   * drawWithSource. Should the worker refuse or fail, the draw is done in line, which reports a
+   * bad payload the usual way. False: not such a draw.
+   */
+  private decodeOntoSurface(op: DrawCopy): boolean {
+    const decoder = this.options.offThreadDecoder;
+    const source = op.source;
+    if (!decoder || !source || source.payload.kind !== 'quic' || source.descriptor.width * source.descriptor.height < decoder.minPixels) return false;
+    // The image cache keeps images: those are decoded as images.
+    if ((source.descriptor.flags & (ImageFlags.CACHE_ME | ImageFlags.CACHE_REPLACE_ME)) !== 0) return false;
+    const surface = this.surfaces.get(op.base.surfaceId);
+    const destination = surface ? quicCopyDestination(surface, op) : null;
+    if (!surface || !destination) return false;
+    const box = op.base.box;
+    this.hold(
+      decoder.decodeQuicOnto(source.payload.data, destination).then(
+        () => {
+          if (this.state === 'ready') this.events.damage(surface, box, this.messageArrivedAt);
+        },
+        () => {
+          if (this.state === 'ready') this.draw(op.base, (s) => canvas.drawCopy(s, op, this.resolver.resolve));
+        },
+      ),
+    );
+    return true;
   }
 
   /**

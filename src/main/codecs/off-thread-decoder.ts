@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { QuicDestination } from '../../core/codecs/quic';
 import type { DecodedImage } from '../../core/codecs/types';
 import { ProtocolError } from '../../core/protocol/errors';
 
@@ -15,6 +16,12 @@ export interface OffThreadDecoder {
   readonly minPixels: number;
   /** Rejects with a ProtocolError carrying the decoder's message when the payload is bad. */
   decodeQuic(data: Uint8Array): Promise<DecodedImage>;
+  /**
+   * Decodes a 32-bit colour image straight onto a surface whose pixels are shared memory
+   * (decodeQuicOnto): nothing to copy afterwards. Rejects as decodeQuic does, having written
+   * nothing when the image is not of that kind or size.
+   */
+  decodeQuicOnto(data: Uint8Array, to: QuicDestination): Promise<void>;
   /** An image from decodeQuic that nothing refers to any more (drawn, not cached): its storage may be reused. */
   recycle(image: DecodedImage): void;
 }
@@ -25,6 +32,8 @@ interface Answer {
   readonly height?: number;
   readonly hasAlpha?: boolean;
   readonly pixels?: SharedArrayBuffer;
+  /** Decoded onto the surface it was given. */
+  readonly onto?: true;
   readonly error?: string;
 }
 
@@ -42,31 +51,44 @@ class WorkerDecoder implements OffThreadDecoder {
   private nextId = 1;
   /** The shared buffer for compressed input, when no decode is using it. */
   private input: SharedArrayBuffer | null = null;
-  private readonly waiting = new Map<number, { resolve(image: DecodedImage): void; reject(error: Error): void }>();
+  private readonly waiting = new Map<number, { answered(answer: Answer): void; reject(error: Error): void }>();
 
   constructor(private readonly script: string, readonly minPixels: number) {}
 
   decodeQuic(data: Uint8Array): Promise<DecodedImage> {
+    return this.ask(data, {}, (answer) => {
+      if (!answer.pixels) throw new ProtocolError('QUIC image: the decode worker returned nothing');
+      return { width: answer.width!, height: answer.height!, hasAlpha: answer.hasAlpha!, pixels: new Uint32Array(answer.pixels) };
+    });
+  }
+
+  decodeQuicOnto(data: Uint8Array, to: QuicDestination): Promise<void> {
+    const pixels = to.pixels;
+    if (!(pixels.buffer instanceof SharedArrayBuffer)) return Promise.reject(new Error('decodeQuicOnto: the surface is not in shared memory'));
+    const onto = { pixels: pixels.buffer, byteOffset: pixels.byteOffset, words: pixels.length, surfaceWidth: to.surfaceWidth, x: to.x, y: to.y, width: to.width, height: to.height, opaque: to.opaque };
+    return this.ask(data, { onto }, (answer) => {
+      if (!answer.onto) throw new ProtocolError('QUIC image: the decode worker returned nothing');
+    });
+  }
+
+  /** Posts `data` (and `extra`) to the worker; `read` makes the result of its answer. */
+  private ask<T>(data: Uint8Array, extra: object, read: (answer: Answer) => T): Promise<T> {
     const worker = this.start();
     const id = this.nextId++;
-    if (data.buffer instanceof SharedArrayBuffer) {
-      // Gathered into shared memory as it arrived (framing.ts): the worker reads it where it is.
-      return this.ask(worker, id, data.buffer, data.byteOffset, data.byteLength);
-    }
+    const post = (buffer: SharedArrayBuffer, offset: number): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        this.waiting.set(id, { answered: (answer) => resolve(read(answer)), reject });
+        worker.postMessage({ id, data: buffer, offset, length: data.byteLength, ...extra });
+      });
+    // Gathered into shared memory as it arrived (framing.ts): the worker reads it where it is.
+    if (data.buffer instanceof SharedArrayBuffer) return post(data.buffer, data.byteOffset);
     // One copy into shared memory, which the worker reads where it is. Its own buffer is free
     // again once the answer is in (one decode at a time), so it is reused while big enough.
     const input = this.input && this.input.byteLength >= data.byteLength ? this.input : new SharedArrayBuffer(Math.max(data.byteLength, 1 << 20));
     this.input = null;
     new Uint8Array(input).set(data);
-    return this.ask(worker, id, input, 0, data.byteLength).finally(() => {
+    return post(input, 0).finally(() => {
       this.input = input;
-    });
-  }
-
-  private ask(worker: Worker, id: number, data: SharedArrayBuffer, offset: number, length: number): Promise<DecodedImage> {
-    return new Promise<DecodedImage>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, data, offset, length });
     });
   }
 
@@ -95,11 +117,15 @@ class WorkerDecoder implements OffThreadDecoder {
     const waiter = this.waiting.get(answer.id);
     if (!waiter) return;
     this.waiting.delete(answer.id);
-    if (answer.error !== undefined || !answer.pixels) {
-      waiter.reject(new ProtocolError(answer.error ?? 'QUIC image: the decode worker returned nothing'));
+    if (answer.error !== undefined) {
+      waiter.reject(new ProtocolError(answer.error));
       return;
     }
-    waiter.resolve({ width: answer.width!, height: answer.height!, hasAlpha: answer.hasAlpha!, pixels: new Uint32Array(answer.pixels) });
+    try {
+      waiter.answered(answer);
+    } catch (error) {
+      waiter.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   private failAll(error: Error): void {

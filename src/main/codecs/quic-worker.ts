@@ -3,7 +3,10 @@
  * OffThreadDecoder (off-thread-decoder.ts), one at a time, in the order they come.
  *
  * Request:  { id, data: SharedArrayBuffer, offset, length }   the QUIC payload is `length` bytes of data from `offset`
+ *           + onto: { pixels: SharedArrayBuffer, byteOffset, words, surfaceWidth, x, y, width, height, opaque }
+ *                   to decode straight onto a surface's words (decodeQuicOnto)
  * Answer:   { id, width, height, hasAlpha, pixels: SharedArrayBuffer }   0xAARRGGBB words
+ *      or   { id, onto: true }                          decoded onto the surface
  *      or   { id, error: string }                       the decoder's one-line message
  * Return:   { recycle: SharedArrayBuffer }              pixels the engine no longer uses
  *
@@ -14,9 +17,23 @@
  * memory per frame for the collectors of two threads to find.
  */
 import { parentPort } from 'node:worker_threads';
-import { decodeQuic } from '../../core/codecs/quic';
+import { decodeQuic, decodeQuicOnto } from '../../core/codecs/quic';
 
-type Request = { readonly id: number; readonly data: SharedArrayBuffer; readonly offset: number; readonly length: number } | { readonly recycle: SharedArrayBuffer };
+interface Onto {
+  readonly pixels: SharedArrayBuffer;
+  readonly byteOffset: number;
+  readonly words: number;
+  readonly surfaceWidth: number;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly opaque: boolean;
+}
+
+type Request =
+  | { readonly id: number; readonly data: SharedArrayBuffer; readonly offset: number; readonly length: number; readonly onto?: Onto }
+  | { readonly recycle: SharedArrayBuffer };
 
 /** At most this many returned buffers wait for reuse. */
 const MAX_SPARE = 3;
@@ -39,8 +56,14 @@ port.on('message', (request: Request) => {
     spare.push(request.recycle);
     return;
   }
-  const { id, data, offset, length } = request;
+  const { id, data, offset, length, onto } = request;
   try {
+    if (onto) {
+      const { pixels, byteOffset, words, ...place } = onto;
+      decodeQuicOnto(new Uint8Array(data, offset, length), { pixels: new Uint32Array(pixels, byteOffset, words), ...place });
+      port.postMessage({ id, onto: true });
+      return;
+    }
     // Decoded straight into shared memory: the engine's thread reads it where it is.
     const image = decodeQuic(new Uint8Array(data, offset, length), storage);
     port.postMessage({ id, width: image.width, height: image.height, hasAlpha: image.hasAlpha, pixels: image.pixels.buffer });

@@ -28,11 +28,13 @@ export class Surface {
   /** Whether writes need normalize() (the narrow formats). */
   readonly narrow: boolean;
 
+  /** `shared`: the pixels live in shared memory, so the decode worker can draw onto them. */
   constructor(
     readonly id: number,
     readonly width: number,
     readonly height: number,
     readonly format: number,
+    shared = false,
   ) {
     checkImageSize(`surface ${id}`, width, height);
     switch (format) {
@@ -53,7 +55,7 @@ export class Surface {
     // spice-gtk allocates a new surface with g_malloc0: all bytes zero, i.e. black (and
     // transparent for formats with alpha). Same colour here, with the opaque alpha byte for
     // formats without alpha.
-    this.pixels = new Uint32Array(width * height);
+    this.pixels = shared ? new Uint32Array(new SharedArrayBuffer(width * height * 4)) : new Uint32Array(width * height);
     if (this.opaqueBits !== 0) this.pixels.fill(this.opaqueBits);
   }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeQuic } from '../../../src/core/codecs/quic';
+import { decodeQuic, decodeQuicOnto, type QuicDestination } from '../../../src/core/codecs/quic';
 import type { DecodedImage } from '../../../src/core/codecs/types';
 import { DisplayMsg } from '../../../src/core/protocol/constants';
 import type { OffThreadDecoder } from '../../../src/main/codecs/off-thread-decoder';
@@ -15,8 +15,9 @@ import { waitForSettledDisplay } from '../../../src/main/host/cli/wait-for-displ
 /**
  * A display channel with an off-thread decoder (off-thread-decoder.ts) still draws in message
  * order: a scripted server sends a QUIC DRAW_COPY (decoded "elsewhere", late) and right behind
- * it a DRAW_FILL over part of it; the fill must end on top. A decoder that fails makes the image
- * decode in line, with the same pixels.
+ * it a DRAW_FILL over part of it; the fill must end on top. A plain copy of the whole image is
+ * decoded straight onto the surface; a cached image, or one drawn any other way, is decoded as
+ * an image. A decoder that fails makes the image decode in line, with the same pixels.
  */
 
 const FIXTURES = join(__dirname, '../../fixtures/display');
@@ -47,28 +48,33 @@ function greenFill(): Uint8Array {
   return base(new Bytes(), 0, 0, 50, 40).u8(1).u32(GREEN).u16(1 << 3).u8(0).i32(0).i32(0).u32(0).build();
 }
 
-/** A server whose main channel lists one display, which creates a WIDTH x HEIGHT surface and then sends what `draw` does. */
-function serveDrawing(draw: (c: FakeConnection) => void): Promise<FakeServer> {
+/**
+ * A server whose main channel lists one display, which creates a WIDTH x HEIGHT surface (32_xRGB
+ * unless `format` says otherwise) and then sends what `draw` does.
+ */
+function serveDrawing(draw: (c: FakeConnection) => void, format = 32): Promise<FakeServer> {
   return startFakeServer(async (c, index) => {
     if (index === 0) return mainWithDisplay(c);
     await c.acceptLink();
-    c.sendMessage(DisplayMsg.SURFACE_CREATE, new Bytes().u32(0).u32(WIDTH).u32(HEIGHT).u32(32).u32(1).build());
+    c.sendMessage(DisplayMsg.SURFACE_CREATE, new Bytes().u32(0).u32(WIDTH).u32(HEIGHT).u32(format).u32(1).build());
     draw(c);
     await new Promise((r) => c.socket.once('close', r));
   });
 }
 
-async function drawWith(decoder: OffThreadDecoder, imageFlags = 0): Promise<Uint32Array> {
+/** `damaged` collects the areas the session reported drawn, in order. */
+async function drawWith(decoder: OffThreadDecoder, imageFlags = 0, format = 32, damaged: string[] = []): Promise<Uint32Array> {
   const quic = new Uint8Array(readFileSync(join(FIXTURES, 'quic-200x150.bin')));
   const server = await serveDrawing((c) => {
     c.sendMessage(DisplayMsg.DRAW_COPY, quicCopy(quic, imageFlags));
     c.sendMessage(DisplayMsg.DRAW_FILL, greenFill());
     c.sendMessage(DisplayMsg.MARK, new Uint8Array(0));
-  });
+  }, format);
   const session = new Session({ target: { host: '127.0.0.1', port: server.port }, display: { offThreadDecoder: decoder } });
   try {
     let fills = 0;
     const filled = new Promise<void>((resolve) => session.on('damage', ({ rect }) => {
+      damaged.push(`${rect.left},${rect.top}-${rect.right},${rect.bottom}`);
       if (rect.right - rect.left === 50 && ++fills === 1) resolve();
     }));
     await session.connect();
@@ -92,42 +98,65 @@ function assertPicture(pixels: Uint32Array): void {
   }
 }
 
-test('a QUIC image decoded off the thread is drawn before the message after it', { timeout: 30_000 }, async () => {
-  let offloaded = 0;
+/** A decoder doing the real work, each call once `ready()` settles (late), counting what it was asked. */
+function lateDecoder(ready: () => Promise<void> = () => new Promise((r) => setTimeout(r, 150))) {
+  const calls = { images: 0, onto: 0 };
   const decoded: DecodedImage[] = [];
   const recycled: DecodedImage[] = [];
-  const slow: OffThreadDecoder = {
+  const decoder: OffThreadDecoder = {
     minPixels: 1,
     decodeQuic: (data) => {
-      offloaded++;
+      calls.images++;
       const copy = data.slice();
-      return new Promise<DecodedImage>((resolve) => setTimeout(() => {
-        decoded.push(decodeQuic(copy));
-        resolve(decoded[0]);
-      }, 150));
+      return ready().then(() => {
+        const image = decodeQuic(copy);
+        decoded.push(image);
+        return image;
+      });
+    },
+    decodeQuicOnto: (data, to) => {
+      calls.onto++;
+      const copy = data.slice();
+      return ready().then(() => decodeQuicOnto(copy, to));
     },
     recycle: (image) => recycled.push(image),
   };
-  assertPicture(await drawWith(slow));
-  assert.equal(offloaded, 1);
+  return { decoder, calls, decoded, recycled };
+}
+
+test('a QUIC image copied whole onto the screen is decoded onto it off the thread, before the message after it is drawn', { timeout: 30_000 }, async () => {
+  const { decoder, calls } = lateDecoder();
+  const damaged: string[] = [];
+  assertPicture(await drawWith(decoder, 0, 32, damaged));
+  assert.deepEqual(calls, { images: 0, onto: 1 });
+  assert.deepEqual(damaged, [`0,0-${WIDTH},${HEIGHT}`, '0,0-50,40'], 'the image reported drawn, then the fill');
+});
+
+test('an image the server asked to cache is decoded as an image off the thread, drawn in order, and not given back for reuse', { timeout: 30_000 }, async () => {
+  const { decoder, calls, recycled } = lateDecoder();
+  assertPicture(await drawWith(decoder, 1));
+  assert.deepEqual(calls, { images: 1, onto: 0 });
+  assert.equal(recycled.length, 0);
+});
+
+test('onto a 16-bit screen the image is decoded as an image, then copied, and given back for reuse', { timeout: 30_000 }, async () => {
+  const { decoder, calls, decoded, recycled } = lateDecoder();
+  await drawWith(decoder, 0, 16);
+  assert.deepEqual(calls, { images: 1, onto: 0 });
   assert.deepEqual(recycled, decoded, 'the drawn image (not cached) is given back for reuse');
 });
 
 test('when the decoder fails, the image decodes in line', { timeout: 30_000 }, async () => {
-  const broken: OffThreadDecoder = { minPixels: 1, decodeQuic: () => Promise.reject(new Error('the decode worker exited')), recycle: () => assert.fail('nothing to recycle') };
+  const fail = (): Promise<never> => Promise.reject(new Error('the decode worker exited'));
+  const broken: OffThreadDecoder = { minPixels: 1, decodeQuic: fail, decodeQuicOnto: fail, recycle: () => assert.fail('nothing to recycle') };
   assertPicture(await drawWith(broken));
+  assertPicture(await drawWith(broken, 1));
 });
 
-test('an image the server asked to cache is not given back for reuse', { timeout: 30_000 }, async () => {
-  const recycled: DecodedImage[] = [];
-  const decoder: OffThreadDecoder = {
-    minPixels: 1,
-    decodeQuic: (data) => Promise.resolve(decodeQuic(data.slice())),
-    recycle: (image) => recycled.push(image),
-  };
-  assertPicture(await drawWith(decoder, 1));
-  assert.equal(recycled.length, 0);
-});
+/** What decodeQuicOnto leaves: `picture` (WIDTH x HEIGHT) at its place on the surface. */
+function paintOnto(picture: DecodedImage, to: QuicDestination): void {
+  for (let y = 0; y < to.height; y++) to.pixels.set(picture.pixels.subarray(y * to.width, (y + 1) * to.width), (to.y + y) * to.surfaceWidth + to.x);
+}
 
 test('while more than a megabyte of messages waits behind a decode, the channel stops reading its socket', { timeout: 60_000 }, async () => {
   const quic = new Uint8Array(readFileSync(join(FIXTURES, 'quic-200x150.bin')));
@@ -138,10 +167,11 @@ test('while more than a megabyte of messages waits behind a decode, the channel 
   const stalling: OffThreadDecoder = {
     minPixels: 1,
     // The first image waits for the test; the rest answer at once.
-    decodeQuic: () => {
-      if (!first) return Promise.resolve(picture);
+    decodeQuic: () => assert.fail('a plain copy is decoded onto the surface'),
+    decodeQuicOnto: (_data, to) => {
+      if (!first) return Promise.resolve(paintOnto(picture, to));
       first = false;
-      return released.then(() => picture);
+      return released.then(() => paintOnto(picture, to));
     },
     recycle: () => {},
   };
@@ -182,9 +212,10 @@ test('saffron screenshot waits for an image still decoding, however long past th
   const released = new Promise<void>((resolve) => (release = resolve));
   const stalling: OffThreadDecoder = {
     minPixels: 1,
-    decodeQuic: (data) => {
+    decodeQuic: () => assert.fail('a plain copy is decoded onto the surface'),
+    decodeQuicOnto: (data, to) => {
       const copy = data.slice();
-      return released.then(() => decodeQuic(copy));
+      return released.then(() => decodeQuicOnto(copy, to));
     },
     recycle: () => {},
   };

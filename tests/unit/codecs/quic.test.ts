@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { decodeQuic } from '../../../src/core/codecs/quic';
+import { decodeQuic, decodeQuicOnto, decodesOnto } from '../../../src/core/codecs/quic';
 import { ProtocolError } from '../../../src/core/protocol/errors';
 import { encodeQuic, expectedPixels, type QuicTestType } from '../../support/quic-encoder';
 import { decodeWithSpiceHtml5, spiceHtml5Available } from '../../support/spice-html5-quic';
@@ -330,3 +330,48 @@ describe('QUIC output storage', () => {
     assert.ok(shared.pixels.every((pixel, i) => pixel === plain.pixels[i]), 'the same pixels');
   });
 });
+
+describe('QUIC decoded onto a surface', () => {
+  const SURFACE_WIDTH = 50;
+  const SURFACE_HEIGHT = 40;
+  const BACKGROUND = 0xff123456;
+
+  it('writes exactly the pixels a decode and a copy would, at the place given, and nothing around them', () => {
+    for (const type of ['rgb32', 'rgb24', 'rgba'] as const) {
+      for (const opaque of [false, true]) {
+        for (const [pattern, width, height, x, y] of [['photo', 17, 9, 5, 7], ['bands', 50, 40, 0, 0], ['text', 1, 1, 49, 39], ['flat', 30, 12, 20, 28], ['noise', 9, 13, 40, 2]] as const) {
+          const payload = encodeQuic(type, width, height, makeImage(pattern, width, height, 3));
+          assert.ok(decodesOnto(payload));
+          const image = decodeQuic(payload);
+          const surface = new Uint32Array(new SharedArrayBuffer(SURFACE_WIDTH * SURFACE_HEIGHT * 4)).fill(BACKGROUND);
+          decodeQuicOnto(payload, { pixels: surface, surfaceWidth: SURFACE_WIDTH, x, y, width, height, opaque });
+          for (let row = 0; row < SURFACE_HEIGHT; row++) {
+            for (let col = 0; col < SURFACE_WIDTH; col++) {
+              const inside = col >= x && col < x + width && row >= y && row < y + height;
+              const decoded = image.pixels[(row - y) * width + (col - x)];
+              const expected = inside ? (opaque ? (decoded | 0xff000000) >>> 0 : decoded) : BACKGROUND;
+              if (surface[row * SURFACE_WIDTH + col] !== expected) assert.fail(`${type} ${pattern} ${width}x${height} at (${x},${y}), opaque ${opaque}: pixel (${col},${row})`);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('refuses, before writing, other types (told by decodesOnto), another size than announced, and a place outside the surface', () => {
+    const gray = encodeQuic('gray', 4, 4, makeImage('photo', 4, 4, 1));
+    const rgb = encodeQuic('rgb32', 4, 4, makeImage('photo', 4, 4, 1));
+    const surface = new Uint32Array(SURFACE_WIDTH * SURFACE_HEIGHT).fill(BACKGROUND);
+    const onto = { pixels: surface, surfaceWidth: SURFACE_WIDTH, width: 4, height: 4, opaque: true };
+    assert.equal(decodesOnto(gray), false);
+    assert.equal(decodesOnto(encodeQuic('rgb16', 4, 4, makeImage('photo', 4, 4, 1))), false);
+    assert.equal(decodesOnto(new Uint8Array(8)), false);
+    assert.throws(() => decodeQuicOnto(gray, { ...onto, x: 0, y: 0 }), /type 1 cannot be decoded onto a surface/);
+    assert.throws(() => decodeQuicOnto(rgb, { ...onto, x: 0, y: 0, width: 5 }), /4x4, not the 5x4 announced/);
+    for (const [x, y] of [[47, 0], [0, 37], [-1, 0], [0.5, 0]]) {
+      assert.throws(() => decodeQuicOnto(rgb, { ...onto, x, y }), (error: unknown) => error instanceof ProtocolError && /not inside the surface/.test(error.message));
+    }
+    assert.ok(surface.every((pixel) => pixel === BACKGROUND), 'nothing written');
+  });
+});
+
