@@ -17,19 +17,10 @@
  * memory per frame for the collectors of two threads to find.
  */
 import { parentPort } from 'node:worker_threads';
-import { decodeQuic, decodeQuicOnto } from '../../core/codecs/quic';
+import { decodeQuic, decodeQuicOnto, type QuicDestination } from '../../core/codecs/quic';
 
-interface Onto {
-  readonly pixels: SharedArrayBuffer;
-  readonly byteOffset: number;
-  readonly words: number;
-  readonly surfaceWidth: number;
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-  readonly opaque: boolean;
-}
+/** A QuicDestination as it crosses: the surface's words are `words` of `pixels` from `byteOffset`. */
+type Onto = Omit<QuicDestination, 'pixels'> & { readonly pixels: SharedArrayBuffer; readonly byteOffset: number; readonly words: number };
 
 type Request =
   | { readonly id: number; readonly data: SharedArrayBuffer; readonly offset: number; readonly length: number; readonly onto?: Onto }
