@@ -221,7 +221,7 @@ export class GlzDictionary {
           // The pass writes every byte of the plane.
           alphaWords = this.storage((n + 3) >>> 2);
           alphaAt = 4 * this.storedAt;
-          alphaBytes = this.options.reuseEvicted ? this.slabs.bytesOf(alphaWords) : new Uint8Array(alphaWords.buffer);
+          alphaBytes = this.slabs.bytesOf(alphaWords);
           ip = this.alphaPass(data, ip, end, alphaBytes, alphaAt, n, seq);
         }
       }
@@ -232,20 +232,16 @@ export class GlzDictionary {
       if (alphaWords) this.recycle(alphaWords);
       throw error;
     }
-    const image = this.spareImages.pop();
-    if (image) {
-      image.seq = seq;
-      image.head = seq - headDist;
-      image.words = words;
-      image.at = at;
-      image.length = n;
-      image.alphaBytes = alphaBytes;
-      image.alphaAt = alphaAt;
-      image.alphaWords = alphaWords;
-      this.add(image, idLow & ID_MASK);
-    } else {
-      this.add({ seq, head: seq - headDist, words, at, length: n, alphaBytes, alphaAt, alphaWords }, idLow & ID_MASK);
-    }
+    const image = this.spareImages.pop() ?? { seq: 0, head: 0, words: NO_WORDS, at: 0, length: 0, alphaBytes: null, alphaAt: 0, alphaWords: null };
+    image.seq = seq;
+    image.head = seq - headDist;
+    image.words = words;
+    image.at = at;
+    image.length = n;
+    image.alphaBytes = alphaBytes;
+    image.alphaAt = alphaAt;
+    image.alphaWords = alphaWords;
+    this.add(image, idLow & ID_MASK);
     const pixels = at === 0 && words.length === n ? words : words.subarray(at, at + n);
     if (!alphaBytes || !alphaUsed) return { width, height, pixels: topDown ? pixels : flippedCopy(pixels, width, height), hasAlpha: false };
     const out = this.options.reuseEvicted ? this.merged.take(n) : new Uint32Array(n);

@@ -70,7 +70,7 @@ export class PixelSlabs {
     return slab.words;
   }
 
-  /** The bytes of an array take() returned (the same view each time for a slab). */
+  /** The bytes of `store`: a slab's one byte view, else (an array of its own) a new view of it. */
   bytesOf(store: Uint32Array): Uint8Array {
     return this.slabs.get(store)?.bytes ?? new Uint8Array(store.buffer, store.byteOffset, store.byteLength);
   }
