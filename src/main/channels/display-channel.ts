@@ -38,6 +38,7 @@ import type { DisplayResources } from '../surfaces/display-resources';
 import type { SessionError } from '../session/session-error';
 import { Channel, type ChannelContext, type ChannelObserver } from './channel';
 import { engineImageCodecs } from '../codecs/image-codecs';
+import type { OffThreadDecoder } from '../codecs/off-thread-decoder';
 import { engineVideoSink } from '../streams/mjpeg-surface-sink';
 import { VideoStreams } from '../streams/video-streams';
 import { decodingCaps, IMAGE_COMPRESSION_VALUES, type DisplayChannelOptions } from './display-options';
@@ -350,17 +351,15 @@ export class DisplayChannel extends Channel {
    * bad payload the usual way. False: not such a draw.
    */
   private decodeOntoSurface(op: DrawCopy): boolean {
-    const decoder = this.options.offThreadDecoder;
-    const source = op.source;
-    if (!decoder || !source || source.payload.kind !== 'quic' || source.descriptor.width * source.descriptor.height < decoder.minPixels) return false;
+    const job = this.offThreadJob(op.source);
     // The image cache keeps images: those are decoded as images.
-    if ((source.descriptor.flags & (ImageFlags.CACHE_ME | ImageFlags.CACHE_REPLACE_ME)) !== 0) return false;
+    if (!job || job.cached) return false;
     const surface = this.surfaces.get(op.base.surfaceId);
     const destination = surface ? quicCopyDestination(surface, op) : null;
     if (!surface || !destination) return false;
     const box = op.base.box;
     this.hold(
-      decoder.decodeQuicOnto(source.payload.data, destination).then(
+      job.decoder.decodeQuicOnto(job.data, destination).then(
         () => {
           if (this.state === 'ready') this.events.damage(surface, box, this.messageArrivedAt);
         },
@@ -379,15 +378,13 @@ export class DisplayChannel extends Channel {
    * which reports a bad payload the usual way.
    */
   private drawWithSource(base: DisplayBase, source: Image | null, operation: (surface: Surface) => Rect | null): void {
-    const decoder = this.options.offThreadDecoder;
-    if (!decoder || !source || source.payload.kind !== 'quic' || source.descriptor.width * source.descriptor.height < decoder.minPixels) {
+    const job = this.offThreadJob(source);
+    if (!job) {
       this.draw(base, operation);
       return;
     }
-    const data = source.payload.data;
+    const { decoder, data, cached } = job;
     const decoded = decoder.decodeQuic(data).catch(() => null);
-    // What the image cache keeps must stay; anything else is only drawn, then its storage is free.
-    const cached = (source.descriptor.flags & (ImageFlags.CACHE_ME | ImageFlags.CACHE_REPLACE_ME)) !== 0;
     this.hold(
       decoded.then((image) => {
         if (this.state !== 'ready') return;
@@ -396,9 +393,22 @@ export class DisplayChannel extends Channel {
           this.draw(base, operation);
         } finally {
           this.resolver.provide(null, null);
+          // What the image cache keeps must stay; anything else is only drawn, then its storage is free.
           if (image && !cached) decoder.recycle(image);
         }
       }),
     );
+  }
+
+  /**
+   * For a QUIC image large enough to be worth the trip to the decode worker: the worker, the
+   * payload, and whether the server asked to cache the image. Null otherwise (no worker, no
+   * image, another kind, a small one).
+   */
+  private offThreadJob(source: Image | null): { readonly decoder: OffThreadDecoder; readonly data: Uint8Array; readonly cached: boolean } | null {
+    const decoder = this.options.offThreadDecoder;
+    if (!decoder || !source || source.payload.kind !== 'quic' || source.descriptor.width * source.descriptor.height < decoder.minPixels) return null;
+    const cached = (source.descriptor.flags & (ImageFlags.CACHE_ME | ImageFlags.CACHE_REPLACE_ME)) !== 0;
+    return { decoder, data: source.payload.data, cached };
   }
 }
