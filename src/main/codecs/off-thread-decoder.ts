@@ -63,9 +63,10 @@ class WorkerDecoder implements OffThreadDecoder {
   }
 
   decodeQuicOnto(data: Uint8Array, to: QuicDestination): Promise<void> {
-    const pixels = to.pixels;
+    const { pixels, ...place } = to;
     if (!(pixels.buffer instanceof SharedArrayBuffer)) return Promise.reject(new Error('decodeQuicOnto: the surface is not in shared memory'));
-    const onto = { pixels: pixels.buffer, byteOffset: pixels.byteOffset, words: pixels.length, surfaceWidth: to.surfaceWidth, x: to.x, y: to.y, width: to.width, height: to.height, opaque: to.opaque };
+    // As quic-worker.ts takes it: the surface's memory, and where its words are in it.
+    const onto = { ...place, pixels: pixels.buffer, byteOffset: pixels.byteOffset, words: pixels.length };
     return this.ask(data, { onto }, (answer) => {
       if (!answer.onto) throw new ProtocolError('QUIC image: the decode worker returned nothing');
     });
