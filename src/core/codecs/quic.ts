@@ -79,17 +79,8 @@ export function decodeQuic(data: Uint8Array, allocate: (words: number) => Uint32
     planeDecoder.reset(stream, px, width, 0);
     for (let y = 0; y < height; y++) planeDecoder.decodeRow(y);
     for (let i = 0; i < px.length; i++) px[i] = 0xff000000 | (px[i]! * 0x010101);
-  } else if (type === QuicImageType.RGBA) {
-    // The colour leaves the alpha byte 0 for the alpha plane to fill in.
-    rgbDecoder.reset(stream, px, width, FAMILY_8BPC, 0);
-    planeDecoder.reset(stream, px, width, 24);
-    for (let y = 0; y < height; y++) {
-      rgbDecoder.decodeRow(y);
-      planeDecoder.decodeRow(y);
-    }
   } else {
-    rgbDecoder.reset(stream, px, width, type === QuicImageType.RGB16 ? FAMILY_5BPC : FAMILY_8BPC, OPAQUE);
-    for (let y = 0; y < height; y++) rgbDecoder.decodeRow(y);
+    decodeColourRows(type, px, width, height, 0, width, false);
     if (type === QuicImageType.RGB16) {
       for (let i = 0; i < px.length; i++) {
         const p = px[i]!;
@@ -142,23 +133,31 @@ export function decodeQuicOnto(data: Uint8Array, to: QuicDestination): void {
     throw new ProtocolError(`QUIC image: ${width}x${height} at (${to.x},${to.y}) is not inside the surface`);
   }
   const px = new Int32Array(to.pixels.buffer, to.pixels.byteOffset, to.pixels.length);
-  const base = to.y * surfaceWidth + to.x;
+  decodeColourRows(type, px, width, height, to.y * surfaceWidth + to.x, surfaceWidth, to.opaque);
+}
+
+/**
+ * The rows of a colour image (RGB16, RGB24, RGB32, RGBA; the stream after the header) into
+ * px[base + y * stride, + width). RGB16 stays as raw 5-bit samples (decodeQuic widens them).
+ * `opaque`: an RGBA image's alpha is not kept, its pixels get alpha 0xFF (a surface without alpha).
+ */
+function decodeColourRows(type: number, px: Int32Array, width: number, height: number, base: number, stride: number, opaque: boolean): void {
   if (type !== QuicImageType.RGBA) {
-    rgbDecoder.reset(stream, px, width, FAMILY_8BPC, OPAQUE, base, surfaceWidth);
+    rgbDecoder.reset(stream, px, width, type === QuicImageType.RGB16 ? FAMILY_5BPC : FAMILY_8BPC, OPAQUE, base, stride);
     for (let y = 0; y < height; y++) rgbDecoder.decodeRow(y);
     return;
   }
-  if (to.opaque) {
-    // A surface without alpha: the colour goes there opaque, and the alpha plane, which must
-    // still be decoded (it is interleaved with the colour, and each row is the next one's
-    // context), into two rows of its own.
+  if (opaque) {
+    // The colour goes out opaque, and the alpha plane, which must still be decoded (it is
+    // interleaved with the colour, and each row is the next one's context), into two rows of
+    // its own.
     if (alphaRows.length < 2 * width) alphaRows = new Int32Array(2 * width);
-    rgbDecoder.reset(stream, px, width, FAMILY_8BPC, OPAQUE, base, surfaceWidth);
+    rgbDecoder.reset(stream, px, width, FAMILY_8BPC, OPAQUE, base, stride);
     planeDecoder.reset(stream, alphaRows, width, 24, 0, width, true);
   } else {
     // The colour leaves the alpha byte 0 for the alpha plane to fill in.
-    rgbDecoder.reset(stream, px, width, FAMILY_8BPC, 0, base, surfaceWidth);
-    planeDecoder.reset(stream, px, width, 24, base, surfaceWidth);
+    rgbDecoder.reset(stream, px, width, FAMILY_8BPC, 0, base, stride);
+    planeDecoder.reset(stream, px, width, 24, base, stride);
   }
   for (let y = 0; y < height; y++) {
     rgbDecoder.decodeRow(y);
