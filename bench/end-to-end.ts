@@ -179,13 +179,7 @@ const remoteViewer: Client = {
         await desktop.stop();
       },
     };
-    try {
-      await waitUntilShown(running, await server.xwd(), 'remote-viewer-connect', 30_000);
-    } catch (error) {
-      await running.stop();
-      throw error;
-    }
-    return running;
+    return shownOrStopped(running, server, 'remote-viewer-connect', 30_000);
   },
 };
 
@@ -235,13 +229,7 @@ async function startSaffron(server: XspiceServer, measured: boolean): Promise<Ru
       await desktop.stop();
     },
   };
-  try {
-    await waitUntilShown(running, await server.xwd(), 'saffron-connect', 60_000);
-  } catch (error) {
-    await running.stop();
-    throw error;
-  }
-  return running;
+  return shownOrStopped(running, server, 'saffron-connect', 60_000);
 }
 
 /** Extra Node flags for the engine (BENCH_ENGINE_FLAGS, e.g. --cpu-prof --cpu-prof-dir=DIR). */
@@ -358,6 +346,17 @@ async function waitUntilShown(running: RunningClient, truth: RgbImage, label: st
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A client just started, once it shows the server's screen; stopped (and the error passed on) if it never does. */
+async function shownOrStopped(running: RunningClient, server: XspiceServer, label: string, timeoutMs: number): Promise<RunningClient> {
+  try {
+    await waitUntilShown(running, await server.xwd(), label, timeoutMs);
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+  return running;
 }
 
 /** How long a client may settle after it shows the first screen, before measuring starts. */
